@@ -1,0 +1,89 @@
+/**
+ * The background's message handling, with its effects injected so it can be tested without a browser.
+ * Content scripts run inside pages we do not control: every message is validated, the sender must be one of this
+ * extension's own content scripts in a tab, and anything else is dropped.
+ */
+import { levelRank, type RiskLevel } from '../engine/taxonomy';
+import { ProtocolMessageSchema, type ProtocolResponse, type ScanReport } from '../protocol';
+import { applyRetention, markSaved, mergeScanReport, type ConversationMap } from '../storage/conversations';
+
+export interface MessageSender {
+  id?: string;
+  tab?: { id?: number };
+  url?: string;
+}
+
+export interface BackgroundDeps {
+  extensionId: string;
+  loadConversations(): Promise<ConversationMap>;
+  saveConversations(conversations: ConversationMap): Promise<void>;
+  retentionDays(): Promise<number>;
+  setBadge(tabId: number, text: string, color: string): Promise<void>;
+  /** What the popup shows for a tab: the conversation open in it and its risk. */
+  setTabState(tabId: number, state: TabState | null): Promise<void>;
+  now(): number;
+}
+
+export interface TabState {
+  conversationKey: string;
+  risk: ScanReport['risk'];
+}
+
+export const BADGE_COLORS: Record<RiskLevel, string> = {
+  none: '#00000000',
+  low: '#6b7280',
+  medium: '#b45309',
+  high: '#c2410c',
+  critical: '#b91c1c',
+};
+
+/** The badge shows a mark only when the open conversation reached a level the user is warned about. */
+export function badgeFor(risk: { level: RiskLevel; alert: boolean } | null): { text: string; color: string } {
+  if (!risk || !risk.alert) return { text: '', color: BADGE_COLORS.none };
+  return { text: levelRank(risk.level) >= levelRank('high') ? '!!' : '!', color: BADGE_COLORS[risk.level] };
+}
+
+export function createMessageHandler(deps: BackgroundDeps) {
+  // Storage writes are serialised so two tabs reporting at once cannot overwrite each other.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const showTabState = async (tabId: number, state: TabState | null): Promise<void> => {
+    const badge = badgeFor(state?.risk ?? null);
+    await deps.setBadge(tabId, badge.text, badge.color);
+    await deps.setTabState(tabId, state);
+  };
+
+  return async function handle(raw: unknown, sender: MessageSender): Promise<ProtocolResponse> {
+    if (sender.id !== deps.extensionId) return { ok: false, error: 'unknown sender' };
+    const tabId = sender.tab?.id;
+    if (tabId === undefined) return { ok: false, error: 'messages are accepted from tabs only' };
+    const parsed = ProtocolMessageSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, error: 'invalid message' };
+    const message = parsed.data;
+    switch (message.type) {
+      case 'scan-report': {
+        await serialised(async () => {
+          const now = deps.now();
+          const merged = mergeScanReport(await deps.loadConversations(), message, now);
+          await deps.saveConversations(applyRetention(merged, await deps.retentionDays(), now));
+        });
+        await showTabState(tabId, { conversationKey: message.conversation.key, risk: message.risk });
+        return { ok: true };
+      }
+      case 'conversation-shown': {
+        const state = message.conversationKey && message.risk ? { conversationKey: message.conversationKey, risk: message.risk } : null;
+        await showTabState(tabId, state);
+        return { ok: true };
+      }
+      case 'save-for-report': {
+        await serialised(async () => deps.saveConversations(markSaved(await deps.loadConversations(), message.conversationKey)));
+        return { ok: true };
+      }
+    }
+  };
+}

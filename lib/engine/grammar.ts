@@ -1,0 +1,75 @@
+/**
+ * English grammar checks where grammar changes the meaning, with compromise. Costly (~0.3 ms a message), so the
+ * matcher calls it only for a message where a rule with a `grammar` block already matched.
+ */
+import nlp from 'compromise';
+
+export interface GrammarConstraints {
+  /** Suppress the match when its clause is negated before it ("I would never ask you to keep secrets"). */
+  not_negated?: boolean;
+  /** The sentence holding the match must (not) be a question ("are you home alone?" vs "you are home alone"). */
+  question?: 'required' | 'forbidden';
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface SentenceFacts extends Span {
+  isQuestion: boolean;
+  clauses: Span[];
+  negations: number[];
+}
+
+type TermJson = { offset?: { start: number; length: number } };
+type PhraseJson = { text: string; offset?: { start: number; length: number }; terms?: TermJson[] };
+
+/** Parses one message once and answers every grammar question rules ask about it. */
+export class GrammarContext {
+  private sentences: SentenceFacts[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  private parse(): SentenceFacts[] {
+    if (this.sentences) return this.sentences;
+    const doc = nlp(this.text);
+    const questionStarts = new Set(
+      (doc.questions().json({ offset: true }) as PhraseJson[]).map((q) => q.offset?.start ?? -1),
+    );
+    const facts: SentenceFacts[] = [];
+    for (const sentence of doc.sentences().json({ offset: true }) as PhraseJson[]) {
+      const start = sentence.offset?.start ?? 0;
+      const end = start + (sentence.offset?.length ?? sentence.text.length);
+      const sentenceDoc = nlp(sentence.text);
+      const clauses = (sentenceDoc.clauses().json({ offset: true }) as PhraseJson[]).map((c) => ({
+        start: start + (c.offset?.start ?? 0),
+        end: start + (c.offset?.start ?? 0) + (c.offset?.length ?? c.text.length),
+      }));
+      const negations = (sentenceDoc.match('#Negative').json({ offset: true }) as PhraseJson[]).map(
+        (n) => start + (n.offset?.start ?? 0),
+      );
+      const trimmed = this.text.slice(start, end).trimEnd();
+      facts.push({ start, end, clauses, negations, isQuestion: questionStarts.has(start) || trimmed.endsWith('?') });
+    }
+    this.sentences = facts;
+    return facts;
+  }
+
+  private sentenceAt(offset: number): SentenceFacts | undefined {
+    const sentences = this.parse();
+    return sentences.find((s) => offset >= s.start && offset < s.end) ?? sentences[sentences.length - 1];
+  }
+
+  allows(match: Span, constraints: GrammarConstraints): boolean {
+    const sentence = this.sentenceAt(match.start);
+    if (!sentence) return true;
+    if (constraints.question === 'required' && !sentence.isQuestion) return false;
+    if (constraints.question === 'forbidden' && sentence.isQuestion) return false;
+    if (constraints.not_negated) {
+      const clause = sentence.clauses.find((c) => match.start >= c.start && match.start < c.end) ?? sentence;
+      if (sentence.negations.some((n) => n >= clause.start && n < match.start)) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Compiles a rule pack once into per-view word indexes, then finds the rules each message triggers.
+ *
+ * Hot path: a message costs one tokenisation, one hash lookup per word per view, and RegExps only for patterns whose
+ * anchor word occurs in the message. Most messages run no RegExp at all.
+ */
+import { GrammarContext } from './grammar';
+import { getView, normalizeMessage, originalSpan, viewText, type NormalizedMessage, type ViewName } from './normalize';
+import { compilePhrase, PatternError, type CompiledPhrase } from './patterns';
+import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
+import type { Language } from './taxonomy';
+import type { Finding } from './types';
+
+interface CompiledPattern extends CompiledPhrase {
+  rule: CompiledRule;
+  view: ViewName;
+  language: Language;
+}
+
+export interface CompiledRule {
+  rule: Rule;
+  /** Position in the pack: findings come out in this order. */
+  order: number;
+  guards: Map<ViewName, RegExp[]>;
+}
+
+interface ViewIndex {
+  byWord: Map<string, CompiledPattern[]>;
+  alwaysRun: CompiledPattern[];
+}
+
+export interface CompileProblem {
+  ruleId: string;
+  message: string;
+  /** Warnings do not stop a build; errors do. */
+  severity: 'error' | 'warning';
+}
+
+/** Longest text analysed as one piece; longer messages are analysed in windows (see `analyzeText`). */
+export const WINDOW_CHARS = 4000;
+const WINDOW_OVERLAP = 200;
+
+function patternSource(pattern: Pattern): { source: string; accents: boolean } {
+  return typeof pattern === 'string' ? { source: pattern, accents: false } : { source: pattern.p, accents: pattern.accents === true };
+}
+
+function viewFor(language: Language, accents: boolean): ViewName {
+  if (language === 'en') return 'en';
+  return accents ? 'viAccented' : 'vi';
+}
+
+export class CompiledRuleSet {
+  readonly rules: CompiledRule[] = [];
+  readonly problems: CompileProblem[] = [];
+  private readonly indexes = new Map<ViewName, ViewIndex>();
+
+  constructor(pack: RulePack) {
+    const seen = new Set<string>();
+    for (const rule of pack.rules) {
+      if (seen.has(rule.id)) {
+        this.problems.push({ ruleId: rule.id, severity: 'error', message: 'duplicate rule id' });
+        continue;
+      }
+      seen.add(rule.id);
+      this.addRule(rule, pack.macros);
+    }
+  }
+
+  private index(view: ViewName): ViewIndex {
+    let index = this.indexes.get(view);
+    if (!index) {
+      index = { byWord: new Map(), alwaysRun: [] };
+      this.indexes.set(view, index);
+    }
+    return index;
+  }
+
+  private addRule(rule: Rule, macros: RulePack['macros']): void {
+    const compiled: CompiledRule = { rule, order: this.rules.length, guards: new Map() };
+    const patterns: CompiledPattern[] = [];
+    try {
+      for (const language of rule.languages) {
+        const languageMacros: Macros = macros[language];
+        for (const pattern of rule.patterns) {
+          const { source, accents } = patternSource(pattern);
+          const view = viewFor(language, accents);
+          const phrase = compilePhrase(source, view, languageMacros);
+          if (!phrase.anchors || phrase.weakAnchor) {
+            this.problems.push({
+              ruleId: rule.id,
+              severity: 'warning',
+              message: `pattern "${source}" has no distinctive word, so it runs on every message`,
+            });
+          }
+          patterns.push({ ...phrase, rule: compiled, view, language });
+        }
+        for (const guard of rule.guards ?? []) {
+          const { source, accents } = patternSource(guard);
+          const view = viewFor(language, accents);
+          const list = compiled.guards.get(view) ?? [];
+          list.push(compilePhrase(source, view, languageMacros).regex);
+          compiled.guards.set(view, list);
+        }
+      }
+    } catch (error) {
+      if (error instanceof PatternError) {
+        this.problems.push({ ruleId: rule.id, severity: 'error', message: error.message });
+        return;
+      }
+      throw error;
+    }
+    this.rules.push(compiled);
+    for (const pattern of patterns) {
+      const index = this.index(pattern.view);
+      if (!pattern.anchors) {
+        index.alwaysRun.push(pattern);
+        continue;
+      }
+      for (const word of pattern.anchors) {
+        const list = index.byWord.get(word);
+        if (list) list.push(pattern);
+        else index.byWord.set(word, [pattern]);
+      }
+    }
+  }
+
+  get views(): ViewName[] {
+    return [...this.indexes.keys()];
+  }
+
+  /** Every finding in one piece of text (offsets relative to that text). At most one finding per rule. */
+  analyzePiece(text: string): Finding[] {
+    const message = normalizeMessage(text);
+    const hits = new Map<CompiledRule, { pattern: CompiledPattern; start: number; end: number }>();
+    for (const [viewName, index] of this.indexes) {
+      const view = getView(message, viewName);
+      let candidates: Set<CompiledPattern> | undefined;
+      for (const word of view.words) {
+        const list = index.byWord.get(word);
+        if (!list) continue;
+        candidates ??= new Set();
+        for (const pattern of list) candidates.add(pattern);
+      }
+      if (index.alwaysRun.length) {
+        candidates ??= new Set();
+        for (const pattern of index.alwaysRun) candidates.add(pattern);
+      }
+      if (!candidates) continue;
+      const text = viewText(view);
+      for (const pattern of candidates) {
+        if (hits.has(pattern.rule)) continue;
+        const m = pattern.regex.exec(text);
+        if (!m) continue;
+        // The match starts at the space before its first word.
+        const span = originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length);
+        hits.set(pattern.rule, { pattern, ...span });
+      }
+    }
+    if (hits.size === 0) return [];
+    return this.confirm(message, hits);
+  }
+
+  /** Apply guards and grammar to the rules whose patterns matched. */
+  private confirm(
+    message: NormalizedMessage,
+    hits: Map<CompiledRule, { pattern: CompiledPattern; start: number; end: number }>,
+  ): Finding[] {
+    let grammar: GrammarContext | undefined;
+    const findings: Finding[] = [];
+    const ordered = [...hits.entries()].sort((a, b) => a[0].order - b[0].order);
+    for (const [compiled, hit] of ordered) {
+      const { rule } = compiled;
+      if (this.guarded(message, compiled)) continue;
+      if (rule.grammar && hit.pattern.language === 'en') {
+        grammar ??= new GrammarContext(message.original);
+        if (!grammar.allows(hit, rule.grammar)) continue;
+      }
+      findings.push({
+        ruleId: rule.id,
+        category: rule.category,
+        language: hit.pattern.language,
+        weight: rule.weight,
+        start: hit.start,
+        end: hit.end,
+        matched: message.original.slice(hit.start, hit.end),
+        adviceKey: rule.advice ?? rule.category,
+        selfCompliance: rule.self_compliance === true,
+      });
+    }
+    return findings;
+  }
+
+  private guarded(message: NormalizedMessage, compiled: CompiledRule): boolean {
+    for (const [viewName, guards] of compiled.guards) {
+      const text = viewText(getView(message, viewName));
+      for (const guard of guards) if (guard.test(text)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Analyse a text of any length. Long texts (a pasted 1 MB message) are cut into overlapping windows so that no
+ * single RegExp ever runs over more than `WINDOW_CHARS` characters, and analysis stops after `maxWindows`.
+ */
+export function analyzeText(rules: CompiledRuleSet, text: string, maxWindows = 64): { findings: Finding[]; truncated: boolean } {
+  if (text.length <= WINDOW_CHARS) return { findings: rules.analyzePiece(text), truncated: false };
+  const byRule = new Map<string, Finding>();
+  let offset = 0;
+  let windows = 0;
+  while (offset < text.length && windows < maxWindows) {
+    let end = Math.min(text.length, offset + WINDOW_CHARS);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > offset + WINDOW_CHARS / 2) end = space;
+    }
+    for (const finding of rules.analyzePiece(text.slice(offset, end))) {
+      if (byRule.has(finding.ruleId)) continue;
+      byRule.set(finding.ruleId, { ...finding, start: finding.start + offset, end: finding.end + offset });
+    }
+    windows++;
+    if (end >= text.length) return { findings: [...byRule.values()], truncated: false };
+    offset = Math.max(offset + 1, end - WINDOW_OVERLAP);
+  }
+  return { findings: [...byRule.values()], truncated: offset < text.length };
+}

@@ -1,0 +1,451 @@
+/**
+ * Text normalisation: turns a raw chat message into word tokens per language "view", each token remembering the
+ * span of the original text it came from, so that a match can be highlighted on the exact original words.
+ *
+ * Pure and allocation-light: it runs on every message of every chat page. Per-token work is cached.
+ */
+import type { Language } from './taxonomy';
+
+/** A word of the original text: its raw characters (invisibles removed) and where it stands. */
+export interface RawToken {
+  raw: string;
+  start: number;
+  end: number;
+}
+
+export type ViewName = 'en' | 'vi' | 'viAccented';
+
+/** One normalised reading of a message. `text` is ` w1 w2 … wn ` (a space before and after every word). */
+export interface NormalizedView {
+  name: ViewName;
+  words: string[];
+  /** For each word, the index of the raw token it came from (expanded words share their token). */
+  wordToken: number[];
+  /** Lazily built by `viewText`. */
+  text?: string;
+  /** Offset of each word's first character inside `text`. */
+  wordOffsets?: number[];
+}
+
+export interface NormalizedMessage {
+  original: string;
+  tokens: RawToken[];
+  views: Partial<Record<ViewName, NormalizedView>>;
+}
+
+// Characters that carry no visible meaning and are used to dodge filters ("tele\u200Bgram").
+const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x00ad, 0x00ad], [0x034f, 0x034f], [0x061c, 0x061c], [0x115f, 0x1160], [0x17b4, 0x17b5], [0x180e, 0x180e],
+  [0x200b, 0x200f], [0x202a, 0x202e], [0x2060, 0x206f], [0x3164, 0x3164], [0xfe00, 0xfe0f], [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0], [0xe0000, 0xe007f],
+];
+
+function isInvisible(codePoint: number): boolean {
+  for (const [low, high] of INVISIBLE_RANGES) if (codePoint >= low && codePoint <= high) return true;
+  return false;
+}
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const EXTENDED_PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+
+/** Emoji that stand for words in grooming talk; any other emoji is a word break. */
+const EMOJI_WORDS: Record<string, string> = {
+  '📸': 'photo',
+  '📷': 'photo',
+  '🤳': 'selfie',
+  '🤫': 'secret',
+  '🤐': 'secret',
+  '🍆': 'sexy',
+  '🍑': 'sexy',
+  '💦': 'sexy',
+  '🔞': 'sexy',
+  '💰': 'money',
+  '💸': 'money',
+  '🏨': 'hotel',
+  '📍': 'location',
+};
+
+/** Cyrillic and Greek letters that look like Latin ones (lower case; input is lower-cased first). */
+const HOMOGLYPHS: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  ς: 's', γ: 'y', μ: 'u',
+};
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i' };
+
+/** English chat-speak and contractions (apostrophes already removed), on folded, squeezed words. */
+const EN_EXPANSIONS: Record<string, string> = {
+  u: 'you', ya: 'you', yu: 'you', ur: 'your', yr: 'your', urs: 'yours', youre: 'you are', r: 'are',
+  pls: 'please', plz: 'please', plis: 'please', pl: 'please', rn: 'right now', wyd: 'what are you doing',
+  wru: 'where are you', hbu: 'how about you', wbu: 'what about you', asl: 'age sex location',
+  pic: 'picture', pik: 'picture', pix: 'pictures', pics: 'pictures', piks: 'pictures', ppl: 'people',
+  bc: 'because', bcz: 'because', cuz: 'because', coz: 'because', cos: 'because', wana: 'want to',
+  gona: 'going to', gota: 'got to', ig: 'instagram', insta: 'instagram', tg: 'telegram', tele: 'telegram',
+  im: 'i am', ima: 'i am going to', imma: 'i am going to', ive: 'i have', 
+  dont: 'do not', doesnt: 'does not', didnt: 'did not', cant: 'can not', cannot: 'can not', wont: 'will not',
+  isnt: 'is not', arent: 'are not', wasnt: 'was not', shouldnt: 'should not', wouldnt: 'would not',
+  couldnt: 'could not', havent: 'have not', hasnt: 'has not', aint: 'is not', dnt: 'do not', dun: 'do not',
+  youl: 'you will', youd: 'you would', theyre: 'they are', thats: 'that is', whats: 'what is',
+  lets: 'let us', gimme: 'give me', lemme: 'let me', tho: 'though', thru: 'through', 'b4': 'before',
+  bf: 'boyfriend', gf: 'girlfriend', bday: 'birthday', msg: 'message', msgs: 'messages', txt: 'text',
+  abt: 'about', n: 'and', nd: 'and', w: 'with', wit: 'with', k: 'ok', kk: 'ok', okay: 'ok',
+  ofc: 'of course', nvm: 'never mind', idk: 'i do not know', tmr: 'tomorrow', tmrw: 'tomorrow',
+  '2nite': 'tonight', tonite: 'tonight', '2day': 'today', vid: 'video', vids: 'videos', cam: 'camera',
+  addy: 'address', sc: 'snap', snapchat: 'snap',
+  nudez: 'nudes', nds: 'nudes',
+};
+
+/** Vietnamese teencode, keyed by the folded, squeezed word; values are full words with diacritics. */
+const VI_EXPANSIONS: Record<string, string> = {
+  k: 'không', ko: 'không', kh: 'không', kg: 'không', hok: 'không', hk: 'không', khum: 'không', hem: 'không',
+  kô: 'không', kp: 'không phải', hông: 'không', hôg: 'không',
+  dc: 'được', dk: 'được', đc: 'được', đk: 'được', dx: 'được', đx: 'được',
+  bme: 'bố mẹ', bm: 'bố mẹ', bma: 'bố mẹ', j: 'gì', ji: 'gì', gj: 'gì', ib: 'nhắn riêng', nt: 'nhắn tin',
+  ntn: 'như thế nào', vs: 'với', ms: 'mới', r: 'rồi', ròi: 'rồi', z: 'vậy', v: 'vậy', bít: 'biết', bik: 'biết',
+  trc: 'trước', mn: 'mọi người', mng: 'mọi người', ngta: 'người ta', sdt: 'số điện thoại', sđt: 'số điện thoại',
+  tk: 'tài khoản', stk: 'số tài khoản', ck: 'chuyển khoản', cccd: 'căn cước công dân', cmnd: 'chứng minh nhân dân',
+  zl: 'zalo', tele: 'telegram', tl: 'telegram', fb: 'facebook', ny: 'người yêu', e: 'em', a: 'anh', c: 'chị',
+  t: 'tôi', m: 'mày', ak: 'à', ah: 'à', uk: 'ừ', uh: 'ừ', đt: 'điện thoại', dt: 'điện thoại',
+  ks: 'khách sạn', csgt: 'cảnh sát giao thông', vid: 'video', cam: 'camera',
+  nch: 'nói chuyện', nc: 'nói chuyện', mk: 'mình', mik: 'mình', mjk: 'mình', ng: 'người',
+  nhìu: 'nhiều', iu: 'yêu', thik: 'thích', thix: 'thích', hum: 'hôm', hnay: 'hôm nay', 
+  lm: 'làm', wa: 'qua', wá: 'quá', qá: 'quá', h: 'giờ', bh: 'bao giờ', bn: 'bao nhiêu', bnh: 'bao nhiêu',
+  ntin: 'nhắn tin', pk: 'phải không', fai: 'phải', chs: 'chơi',
+};
+
+const tokenCache = new Map<string, Record<ViewName, string>>();
+const TOKEN_CACHE_LIMIT = 50_000;
+
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+}
+
+/** Split the original text into raw word tokens, `?` tokens and mapped emoji, skipping invisible characters. */
+export function tokenize(text: string): RawToken[] {
+  const tokens: RawToken[] = [];
+  let current = '';
+  let start = -1;
+  let end = -1;
+  const flush = (): void => {
+    if (current) tokens.push({ raw: current, start, end });
+    current = '';
+    start = -1;
+  };
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (isAsciiWordCode(code)) {
+      if (!current) start = i;
+      current += text[i];
+      end = i + 1;
+      continue;
+    }
+    if (code < 128) {
+      // Apostrophes and leet symbols stay inside a word ("don't", "s3x", "h@te"); anything else breaks it.
+      if ((code === 39 || code === 64 || code === 36 || code === 33) && current && i + 1 < length && isWordAt(text, i + 1)) {
+        current += text[i];
+        end = i + 1;
+        continue;
+      }
+      flush();
+      if (code === 63) tokens.push({ raw: '?', start: i, end: i + 1 });
+      continue;
+    }
+    const cp = text.codePointAt(i) ?? code;
+    const ch = String.fromCodePoint(cp);
+    const width = ch.length;
+    if (isInvisible(cp)) {
+      if (current) end = i + width;
+      i += width - 1;
+      continue;
+    }
+    if (ch === '\u2019' || ch === '\u02BC') {
+      if (current && i + 1 < length && isWordAt(text, i + 1)) {
+        current += "'";
+        end = i + 1;
+      } else flush();
+      continue;
+    }
+    if (ch === '？') {
+      flush();
+      tokens.push({ raw: '?', start: i, end: i + 1 });
+      continue;
+    }
+    if (WORD_CHAR.test(ch)) {
+      if (!current) start = i;
+      current += ch;
+      end = i + width;
+      i += width - 1;
+      continue;
+    }
+    flush();
+    if (EXTENDED_PICTOGRAPHIC.test(ch)) {
+      const word = EMOJI_WORDS[ch];
+      if (word) tokens.push({ raw: word, start: i, end: i + width });
+    }
+    i += width - 1;
+  }
+  flush();
+  return joinSpacedLetters(tokens);
+}
+
+function isWordAt(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (isAsciiWordCode(code)) return true;
+  if (code < 128) return false;
+  const cp = text.codePointAt(index) ?? code;
+  return WORD_CHAR.test(String.fromCodePoint(cp));
+}
+
+/** "t e l e g r a m" → "telegram": runs of four or more single letters become one word. */
+function joinSpacedLetters(tokens: RawToken[]): RawToken[] {
+  let hasSingles = false;
+  for (const token of tokens) {
+    if (token.raw.length === 1 && token.raw !== '?') {
+      hasSingles = true;
+      break;
+    }
+  }
+  if (!hasSingles) return tokens;
+  const out: RawToken[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    let j = i;
+    while (j < tokens.length && isSingleLetter(tokens[j].raw)) j++;
+    if (j - i >= 4) {
+      out.push({ raw: tokens.slice(i, j).map((t) => t.raw).join(''), start: tokens[i].start, end: tokens[j - 1].end });
+      i = j;
+    } else if (j > i) {
+      for (let k = i; k < j; k++) out.push(tokens[k]);
+      i = j;
+    } else {
+      out.push(tokens[i]);
+      i++;
+    }
+  }
+  return out;
+}
+
+function isSingleLetter(raw: string): boolean {
+  return raw.length === 1 && raw !== '?' && !(raw >= '0' && raw <= '9');
+}
+
+/** Lower case, NFKC, homoglyphs, apostrophes dropped: the shared first step of every view. */
+function baseForm(raw: string): string {
+  let s = raw.normalize('NFKC').toLowerCase();
+  let mapped = '';
+  let changed = false;
+  for (const ch of s) {
+    const m = HOMOGLYPHS[ch];
+    if (m !== undefined) {
+      mapped += m;
+      changed = true;
+    } else if (ch === "'") {
+      changed = true;
+    } else mapped += ch;
+  }
+  if (changed) s = mapped;
+  return s.normalize('NFC');
+}
+
+/** Remove Vietnamese (and any other) diacritics; đ is not a combining mark and is mapped explicitly. */
+export function foldDiacritics(s: string): string {
+  // eslint-disable-next-line no-control-regex -- a plain ASCII check, not a control-character pattern.
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  return s.normalize('NFD').replace(/\p{M}+/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+}
+
+/** Runs of one repeated letter become a single letter ("pleeease" → "please", "khoong" → "khong"). */
+export function squeeze(s: string): string {
+  let out = '';
+  let prev = '';
+  for (const ch of s) {
+    if (ch === prev && !(ch >= '0' && ch <= '9')) continue;
+    out += ch;
+    prev = ch;
+  }
+  return out;
+}
+
+/** Leetspeak digits and symbols inside words: "h0tel", "s3nd", "n00dz". Pure numbers ("500k") are left alone. */
+function unleet(s: string): string {
+  if (!/[0-9@$!]/.test(s) || !/[a-z]/.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    const sub = LEET[ch];
+    if (sub !== undefined && isLetterBefore(s, i) && isLetterAfter(s, i)) out += sub;
+    else out += ch;
+  }
+  return out;
+}
+
+function isLetterBefore(s: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && LEET[s[j]] !== undefined) j--;
+  return j >= 0 && /\p{L}/u.test(s[j]);
+}
+
+function isLetterAfter(s: string, i: number): boolean {
+  let j = i + 1;
+  while (j < s.length && LEET[s[j]] !== undefined) j++;
+  return j < s.length && /\p{L}/u.test(s[j]);
+}
+
+/**
+ * Repair Telex/VNI leftovers typed with the input method off, on an already folded word:
+ * "dduwowcj" → "duoc", "kho6ng" → "khong". Doubled letters are handled by `squeeze`.
+ */
+function repairVietnameseTyping(s: string): string {
+  if (!/^[a-z0-9]+$/.test(s)) return s;
+  let out = s;
+  // VNI: tone/mark digits inside or after letters ("kho6ng", "d9i")
+  if (/[a-z][1-9]/.test(out) && /^[a-z]/.test(out)) out = out.replace(/([a-z])[1-9]+/g, '$1');
+  // Telex: "uw", "ow", "aw" mark ư, ơ, ă
+  if (/[uoa]w/.test(out)) out = out.replace(/([uoa])w/g, '$1');
+  // Telex tone key left at the end of a syllable: no Vietnamese syllable ends in s, f, r, x or j.
+  if (/[aeiouy][a-z]*[sfrxj]$/.test(out) && out.length > 2 && !/[sfrxj]{2}$/.test(out)) {
+    const core = out.slice(0, -1);
+    if (/[aeiouy]/.test(core) && /(?:[aeiouy]|c|ch|m|n|ng|nh|p|t)$/.test(core)) out = core;
+  }
+  return out;
+}
+
+function normalizeToken(raw: string): Record<ViewName, string> {
+  const cached = tokenCache.get(raw);
+  if (cached) return cached;
+  const base = baseForm(raw);
+  const folded = foldDiacritics(base);
+  const forms: Record<ViewName, string> = {
+    en: squeeze(unleet(folded)),
+    vi: squeeze(repairVietnameseTyping(folded)),
+    viAccented: squeeze(base),
+  };
+  if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+  tokenCache.set(raw, forms);
+  return forms;
+}
+
+const EN_EXPANDED = expansionTable(EN_EXPANSIONS, (v) => v);
+/** Keyed by the accented, squeezed word ("hông", "đc", "bít"), values with diacritics. */
+const VI_BY_ACCENTED = expansionTable(VI_EXPANSIONS, (v) => v);
+/**
+ * Keyed by plain-ASCII teencode only ("ko", "dc", "bme"): a key with marks ("hông") must not expand once its marks
+ * are gone, because its folded form collides with other words ("hồng", "hỏng").
+ */
+const VI_BY_FOLDED = expansionTable(
+  Object.fromEntries(Object.entries(VI_EXPANSIONS).filter(([key]) => /^[a-z0-9]+$/.test(key))),
+  (v) => v,
+);
+
+function expansionTable(table: Record<string, string>, value: (v: string) => string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [key, expansion] of Object.entries(table)) {
+    map.set(squeeze(key), value(expansion).split(' ').map(squeeze));
+  }
+  return map;
+}
+
+function expansionFor(view: ViewName, forms: Record<ViewName, string>): string[] | undefined {
+  if (view === 'en') return EN_EXPANDED.get(forms.en);
+  const words = VI_BY_ACCENTED.get(forms.viAccented) ?? VI_BY_FOLDED.get(forms.vi);
+  if (!words) return undefined;
+  return view === 'vi' ? words.map((w) => squeeze(foldDiacritics(w))) : words;
+}
+
+/** Normalise one word the way patterns see it, for compiling rule patterns (no chat-speak expansion). */
+export function normalizeWord(word: string, view: ViewName): string {
+  return normalizeToken(word)[view];
+}
+
+/** Expand a normalised pattern word the way the text would be expanded (e.g. "dont" → "do not"). */
+export function expandWord(word: string, view: ViewName): string[] {
+  return expansionFor(view, normalizeToken(word)) ?? [normalizeToken(word)[view]];
+}
+
+export function buildView(tokens: readonly RawToken[], view: ViewName): NormalizedView {
+  const words: string[] = [];
+  const wordToken: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const raw = tokens[i].raw;
+    if (raw === '?') {
+      words.push('?');
+      wordToken.push(i);
+      continue;
+    }
+    const forms = normalizeToken(raw);
+    const expanded = expansionFor(view, forms);
+    const form = forms[view];
+    if (expanded) {
+      for (const w of expanded) {
+        words.push(w);
+        wordToken.push(i);
+      }
+    } else {
+      words.push(form);
+      wordToken.push(i);
+    }
+  }
+  return { name: view, words, wordToken };
+}
+
+/** The view as one string ` w1 w2 … ` plus the offset of each word, built only when a RegExp must run. */
+export function viewText(view: NormalizedView): string {
+  if (view.text !== undefined) return view.text;
+  const offsets: number[] = new Array<number>(view.words.length);
+  let text = ' ';
+  for (let i = 0; i < view.words.length; i++) {
+    offsets[i] = text.length;
+    text += view.words[i] + ' ';
+  }
+  view.text = text;
+  view.wordOffsets = offsets;
+  return text;
+}
+
+/** Map a match [start, end) inside `viewText(view)` back to [start, end) of the original message. */
+export function originalSpan(
+  view: NormalizedView,
+  tokens: readonly RawToken[],
+  start: number,
+  end: number,
+): { start: number; end: number } {
+  viewText(view);
+  const offsets = view.wordOffsets ?? [];
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < offsets.length; i++) {
+    const wordStart = offsets[i];
+    const wordEnd = wordStart + view.words[i].length;
+    if (wordEnd > start && wordStart < end) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  if (first < 0) return { start: 0, end: 0 };
+  return { start: tokens[view.wordToken[first]].start, end: tokens[view.wordToken[last]].end };
+}
+
+export function viewsFor(language: Language): ViewName[] {
+  return language === 'en' ? ['en'] : ['vi', 'viAccented'];
+}
+
+/** Normalise a message; views are built on demand by `getView`. */
+export function normalizeMessage(text: string): NormalizedMessage {
+  return { original: text, tokens: tokenize(text), views: {} };
+}
+
+export function getView(message: NormalizedMessage, name: ViewName): NormalizedView {
+  let view = message.views[name];
+  if (!view) {
+    view = buildView(message.tokens, name);
+    message.views[name] = view;
+  }
+  return view;
+}
+
+/** A readable normalised string (for tests, debugging and the CLI's `--explain`). */
+export function normalizeForDisplay(text: string, view: ViewName): string {
+  return getView(normalizeMessage(text), view).words.join(' ');
+}

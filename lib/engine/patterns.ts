@@ -1,0 +1,206 @@
+/**
+ * Phrase-pattern compiler (syntax in rules/README.md). A pattern becomes one RegExp over a normalised view's text
+ * (` w1 w2 … `) plus an "anchor": a set of words one of which every match must contain, so the matcher can skip
+ * the RegExp for messages that contain none of them.
+ */
+import { expandWord, normalizeWord, type ViewName } from './normalize';
+
+type PatternNode =
+  | { kind: 'word'; words: string[] }
+  | { kind: 'prefix'; stem: string }
+  | { kind: 'group'; alternatives: PatternNode[][]; optional: boolean }
+  | { kind: 'gap'; max: number }
+  | { kind: 'number' }
+  | { kind: 'question' };
+
+export interface CompiledPhrase {
+  regex: RegExp;
+  /** Words of which every match contains at least one; null when no such set exists (the pattern always runs). */
+  anchors: string[] | null;
+  /** True when the anchors are all very common words: the pattern works but rarely gets skipped. */
+  weakAnchor: boolean;
+}
+
+export class PatternError extends Error {
+  constructor(
+    message: string,
+    readonly pattern: string,
+  ) {
+    super(`${message} in pattern "${pattern}"`);
+    this.name = 'PatternError';
+  }
+}
+
+/** Words so common that indexing a pattern by them saves nothing. */
+const COMMON_WORDS = new Set([
+  'you', 'your', 'i', 'me', 'my', 'a', 'an', 'the', 'to', 'and', 'or', 'is', 'are', 'am', 'be', 'do', 'not', 'it',
+  'in', 'on', 'of', 'for', 'we', 'us', 'that', 'this', 'so', 'if', 'can', 'will', 'with', 'at', 'what', 'ok',
+  'em', 'anh', 'chi', 'toi', 'minh', 'ban', 'khong', 'co', 'la', 'va', 'di', 'nhe', 'nha', 'roi', 'thi', 'cho',
+  'cua', 'voi', 'duoc', 'se', 'da', 'dang', 'nay', 'do', 'ma', 'gi', 'vay', 'a', 'oi', 'chị', 'tôi', 'mình',
+  'bạn', 'không', 'có', 'là', 'và', 'đi', 'nhé', 'rồi', 'thì', 'của', 'với', 'được', 'sẽ', 'đã', 'đang', 'này',
+  'đó', 'mà', 'gì', 'vậy', 'à', 'ơi',
+]);
+
+const MAX_GAP = 8;
+const MAX_MACRO_DEPTH = 4;
+
+interface ParseContext {
+  view: ViewName;
+  macros: Readonly<Record<string, string>>;
+  depth: number;
+  source: string;
+}
+
+function lex(source: string): string[] {
+  const tokens: string[] = [];
+  const re = /\s*(\(|\)|\[|\]|\||~\d+|\{[a-z0-9_]+\}|\?|[\p{L}\p{M}0-9]+\*?)/uy;
+  let index = 0;
+  while (index < source.length) {
+    if (/^\s*$/.test(source.slice(index))) break;
+    re.lastIndex = index;
+    const m = re.exec(source);
+    if (!m) throw new PatternError(`unexpected "${source.slice(index).trim()[0] ?? ''}" at ${index}`, source);
+    tokens.push(m[1]);
+    index = re.lastIndex;
+  }
+  return tokens;
+}
+
+function parseAlternatives(tokens: string[], pos: { i: number }, ctx: ParseContext, closer: string | null): PatternNode[][] {
+  const alternatives: PatternNode[][] = [parseSequence(tokens, pos, ctx)];
+  while (pos.i < tokens.length && tokens[pos.i] === '|') {
+    pos.i++;
+    alternatives.push(parseSequence(tokens, pos, ctx));
+  }
+  if (closer !== null) {
+    if (tokens[pos.i] !== closer) throw new PatternError(`missing "${closer}"`, ctx.source);
+    pos.i++;
+  } else if (pos.i < tokens.length) {
+    throw new PatternError(`unexpected "${tokens[pos.i]}"`, ctx.source);
+  }
+  for (const alternative of alternatives) {
+    if (alternative.length === 0) throw new PatternError('empty alternative', ctx.source);
+  }
+  return alternatives;
+}
+
+function parseSequence(tokens: string[], pos: { i: number }, ctx: ParseContext): PatternNode[] {
+  const nodes: PatternNode[] = [];
+  while (pos.i < tokens.length) {
+    const token = tokens[pos.i];
+    if (token === '|' || token === ')' || token === ']') break;
+    pos.i++;
+    if (token === '(' || token === '[') {
+      const alternatives = parseAlternatives(tokens, pos, ctx, token === '(' ? ')' : ']');
+      nodes.push({ kind: 'group', alternatives, optional: token === '[' });
+    } else if (token.startsWith('~')) {
+      const max = Number(token.slice(1));
+      if (max < 1 || max > MAX_GAP) throw new PatternError(`a gap is ~1 to ~${MAX_GAP}`, ctx.source);
+      nodes.push({ kind: 'gap', max });
+    } else if (token === '?') {
+      nodes.push({ kind: 'question' });
+    } else if (token.startsWith('{')) {
+      nodes.push(expandMacro(token.slice(1, -1), ctx));
+    } else if (token.endsWith('*')) {
+      const stem = normalizeWord(token.slice(0, -1), ctx.view);
+      if (stem.length < 2) throw new PatternError(`prefix "${token}" is too short`, ctx.source);
+      nodes.push({ kind: 'prefix', stem });
+    } else {
+      nodes.push({ kind: 'word', words: expandWord(normalizeWord(token, ctx.view), ctx.view) });
+    }
+  }
+  return nodes;
+}
+
+function expandMacro(name: string, ctx: ParseContext): PatternNode {
+  if (name === 'num') return { kind: 'number' };
+  const body = ctx.macros[name];
+  if (body === undefined) throw new PatternError(`unknown macro {${name}}`, ctx.source);
+  if (ctx.depth >= MAX_MACRO_DEPTH) throw new PatternError(`macros nested deeper than ${MAX_MACRO_DEPTH}`, ctx.source);
+  const inner: ParseContext = { ...ctx, depth: ctx.depth + 1, source: body };
+  const alternatives = parseAlternatives(lex(body), { i: 0 }, inner, null);
+  return { kind: 'group', alternatives, optional: false };
+}
+
+function escapeWord(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function sequenceSource(nodes: readonly PatternNode[]): string {
+  return nodes.map(nodeSource).join('');
+}
+
+function nodeSource(node: PatternNode): string {
+  switch (node.kind) {
+    case 'word':
+      return node.words.map((w) => ' ' + escapeWord(w)).join('');
+    case 'prefix':
+      return ' ' + escapeWord(node.stem) + '[^ ]*';
+    case 'group':
+      return '(?:' + node.alternatives.map(sequenceSource).join('|') + ')' + (node.optional ? '?' : '');
+    case 'gap':
+      return `(?: [^ ]+){0,${node.max}}`;
+    case 'number':
+      return ' [0-9][^ ]*';
+    case 'question':
+      return ' \\?';
+  }
+}
+
+interface AnchorChoice {
+  words: string[];
+  cost: number;
+}
+
+function wordCost(word: string): number {
+  if (COMMON_WORDS.has(word)) return 100;
+  return word.length <= 2 ? 8 : word.length <= 3 ? 3 : 1;
+}
+
+function sequenceAnchor(nodes: readonly PatternNode[]): AnchorChoice | null {
+  let best: AnchorChoice | null = null;
+  for (const node of nodes) {
+    const choice = nodeAnchor(node);
+    if (choice && (!best || choice.cost < best.cost)) best = choice;
+  }
+  return best;
+}
+
+function nodeAnchor(node: PatternNode): AnchorChoice | null {
+  if (node.kind === 'word') {
+    let best = node.words[0];
+    for (const w of node.words) if (wordCost(w) < wordCost(best)) best = w;
+    return { words: [best], cost: wordCost(best) };
+  }
+  if (node.kind === 'group' && !node.optional) {
+    const words: string[] = [];
+    let cost = 0;
+    for (const alternative of node.alternatives) {
+      const choice = sequenceAnchor(alternative);
+      if (!choice) return null;
+      words.push(...choice.words);
+      cost += choice.cost;
+    }
+    return { words: [...new Set(words)], cost };
+  }
+  return null;
+}
+
+/** Compile one phrase pattern for one view. Throws PatternError with the reason. */
+export function compilePhrase(source: string, view: ViewName, macros: Readonly<Record<string, string>>): CompiledPhrase {
+  const ctx: ParseContext = { view, macros, depth: 0, source };
+  const tokens = lex(source);
+  if (tokens.length === 0) throw new PatternError('empty pattern', source);
+  const alternatives = parseAlternatives(tokens, { i: 0 }, ctx, null);
+  const root: PatternNode[] = alternatives.length === 1 ? alternatives[0] : [{ kind: 'group', alternatives, optional: false }];
+  if (root.every((n) => n.kind === 'gap' || (n.kind === 'group' && n.optional))) {
+    throw new PatternError('a pattern needs at least one required word', source);
+  }
+  const regex = new RegExp(sequenceSource(root) + '(?= )');
+  const anchor = sequenceAnchor(root);
+  return {
+    regex,
+    anchors: anchor ? anchor.words : null,
+    weakAnchor: anchor ? anchor.words.every((w) => COMMON_WORDS.has(w)) : true,
+  };
+}

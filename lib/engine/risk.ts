@@ -1,0 +1,186 @@
+/**
+ * Conversation risk: combines the findings of a conversation's messages into one level, explained by the findings
+ * that produced it.
+ *
+ * Single cues are weak evidence ("don't tell mom, it's a surprise"); what makes a conversation dangerous is the
+ * combination of moves over time, said by the other party, and the user going along with them. The model:
+ *   evidence   = rule weight, × 0.3 when the user said it, halved for each repeat of the same rule,
+ *                halved every `HALF_LIFE_DAYS` of age;
+ *   category   = sum of its evidence, capped, so one category repeated cannot reach "critical" alone;
+ *   score      = Σ category + bonuses for known dangerous combinations + a bonus per extra category (escalation)
+ *                + a bonus when the user complies with a demand;
+ *   level      = thresholds of the sensitivity preset.
+ */
+import { levelRank, RISK_LEVELS, type CategoryId, type RiskLevel, type Sensitivity } from './taxonomy';
+import type { ConversationRisk, Direction, Finding, RiskReason } from './types';
+
+export interface SensitivityPreset {
+  /** Minimum score for each level above none (any evidence at all is at least "low"). */
+  thresholds: { medium: number; high: number; critical: number };
+  /** The lowest level the user is warned about. */
+  alertLevel: RiskLevel;
+  /** Findings below this weight are not shown on their own (they still add to the conversation). */
+  minShownWeight: number;
+}
+
+export const SENSITIVITY_PRESETS: Record<Sensitivity, SensitivityPreset> = {
+  cautious: { thresholds: { medium: 3.5, high: 7, critical: 12 }, alertLevel: 'medium', minShownWeight: 1 },
+  balanced: { thresholds: { medium: 5, high: 10, critical: 16 }, alertLevel: 'medium', minShownWeight: 1 },
+  relaxed: { thresholds: { medium: 7, high: 12, critical: 20 }, alertLevel: 'high', minShownWeight: 2 },
+};
+
+export const DEFAULT_SENSITIVITY: Sensitivity = 'balanced';
+
+const SELF_FACTOR = 0.3;
+const REPEAT_FACTOR = 0.5;
+const HALF_LIFE_DAYS = 14;
+const CATEGORY_CAP = 8;
+const COMPLIANCE_BONUS = 3;
+/** A category counts toward combinations once the other party's evidence for it reaches this. */
+const PRESENT = 1.5;
+const MAX_EVIDENCE = 400;
+const DAY_MS = 86_400_000;
+
+/** Categories a user can "comply" with: going along with these is what puts them in danger. */
+const COMPLIABLE: readonly CategoryId[] = ['secrecy', 'isolation', 'money', 'monitoring', 'sexual', 'meeting', 'platform_move', 'personal_info'];
+
+/** Known dangerous combinations (cue-taxonomy.md): every category listed must be present. */
+const COMBINATIONS: ReadonlyArray<{ categories: CategoryId[]; bonus: number }> = [
+  { categories: ['impersonation', 'secrecy'], bonus: 3 },
+  { categories: ['impersonation', 'secrecy', 'money'], bonus: 4 },
+  { categories: ['impersonation', 'isolation'], bonus: 3 },
+  { categories: ['impersonation', 'threat'], bonus: 2 },
+  { categories: ['isolation', 'monitoring'], bonus: 4 },
+  { categories: ['age_probe', 'secrecy'], bonus: 2 },
+  { categories: ['age_probe', 'sexual'], bonus: 3 },
+  { categories: ['age_probe', 'secrecy', 'sexual'], bonus: 3 },
+  { categories: ['secrecy', 'sexual'], bonus: 3 },
+  { categories: ['sexual', 'threat'], bonus: 5 },
+  { categories: ['threat', 'money'], bonus: 3 },
+  { categories: ['meeting', 'secrecy'], bonus: 3 },
+  { categories: ['meeting', 'age_probe'], bonus: 2 },
+  { categories: ['platform_move', 'secrecy'], bonus: 2 },
+  { categories: ['platform_move', 'sexual'], bonus: 2 },
+  { categories: ['gifts_flattery', 'secrecy'], bonus: 2 },
+  { categories: ['gifts_flattery', 'sexual'], bonus: 2 },
+];
+
+interface Evidence {
+  finding: Finding;
+  messageId: string;
+  from: Direction;
+  ts: number | undefined;
+  repeat: number;
+}
+
+export interface RiskMessage {
+  id: string;
+  from: Direction;
+  ts?: number;
+}
+
+export function levelForScore(score: number, preset: SensitivityPreset): RiskLevel {
+  if (score >= preset.thresholds.critical) return 'critical';
+  if (score >= preset.thresholds.high) return 'high';
+  if (score >= preset.thresholds.medium) return 'medium';
+  return score > 0 ? 'low' : 'none';
+}
+
+export function isAlertLevel(level: RiskLevel, preset: SensitivityPreset): boolean {
+  return levelRank(level) >= levelRank(preset.alertLevel);
+}
+
+const EMPTY: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
+
+/** Follows one conversation message by message. */
+export class ConversationRiskTracker {
+  private readonly evidence: Evidence[] = [];
+  private readonly repeats = new Map<string, number>();
+  private latestTs: number | undefined;
+  private risk: ConversationRisk = EMPTY;
+
+  constructor(private readonly preset: SensitivityPreset = SENSITIVITY_PRESETS[DEFAULT_SENSITIVITY]) {}
+
+  get current(): ConversationRisk {
+    return this.risk;
+  }
+
+  add(message: RiskMessage, findings: readonly Finding[]): ConversationRisk {
+    if (message.ts !== undefined && (this.latestTs === undefined || message.ts > this.latestTs)) this.latestTs = message.ts;
+    for (const finding of findings) {
+      const key = `${message.from}:${finding.ruleId}`;
+      const repeat = this.repeats.get(key) ?? 0;
+      this.repeats.set(key, repeat + 1);
+      this.evidence.push({ finding, messageId: message.id, from: message.from, ts: message.ts, repeat });
+    }
+    if (this.evidence.length > MAX_EVIDENCE) this.evidence.splice(0, this.evidence.length - MAX_EVIDENCE);
+    if (findings.length || message.ts !== undefined) this.risk = this.compute();
+    return this.risk;
+  }
+
+  private contribution(item: Evidence, otherCategories: ReadonlySet<CategoryId>): number {
+    let value = item.finding.weight * REPEAT_FACTOR ** item.repeat;
+    if (item.from === 'self') {
+      value = item.finding.selfCompliance
+        ? COMPLIABLE.some((c) => otherCategories.has(c))
+          ? COMPLIANCE_BONUS * REPEAT_FACTOR ** item.repeat
+          : 0
+        : value * SELF_FACTOR;
+    }
+    if (item.ts !== undefined && this.latestTs !== undefined && this.latestTs > item.ts) {
+      value *= 0.5 ** ((this.latestTs - item.ts) / DAY_MS / HALF_LIFE_DAYS);
+    }
+    return value;
+  }
+
+  private compute(): ConversationRisk {
+    if (this.evidence.length === 0) return EMPTY;
+    const otherRaw = new Map<CategoryId, number>();
+    for (const item of this.evidence) {
+      if (item.from !== 'other') continue;
+      const c = item.finding.category;
+      otherRaw.set(c, (otherRaw.get(c) ?? 0) + item.finding.weight);
+    }
+    const otherCategories = new Set([...otherRaw.keys()]);
+
+    const byCategory = new Map<CategoryId, number>();
+    const reasons: RiskReason[] = [];
+    for (const item of this.evidence) {
+      const contribution = this.contribution(item, otherCategories);
+      if (contribution <= 0) continue;
+      const c = item.finding.category;
+      byCategory.set(c, (byCategory.get(c) ?? 0) + contribution);
+      reasons.push({
+        category: c,
+        ruleId: item.finding.ruleId,
+        messageId: item.messageId,
+        matched: item.finding.matched,
+        from: item.from,
+        contribution: Math.round(contribution * 100) / 100,
+      });
+    }
+
+    let score = 0;
+    for (const value of byCategory.values()) score += Math.min(CATEGORY_CAP, value);
+
+    const otherEvidence = new Map<CategoryId, number>();
+    for (const item of this.evidence) {
+      if (item.from !== 'other') continue;
+      const c = item.finding.category;
+      otherEvidence.set(c, (otherEvidence.get(c) ?? 0) + this.contribution(item, otherCategories));
+    }
+    const present = new Set([...otherEvidence.entries()].filter(([, v]) => v >= PRESENT).map(([c]) => c));
+    for (const combination of COMBINATIONS) {
+      if (combination.categories.every((c) => present.has(c))) score += combination.bonus;
+    }
+    if (present.size >= 3) score += 1.5 * (present.size - 2);
+
+    score = Math.round(score * 100) / 100;
+    const level = levelForScore(score, this.preset);
+    reasons.sort((a, b) => b.contribution - a.contribution);
+    const categories = [...otherEvidence.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    return { level, score, alert: isAlertLevel(level, this.preset), categories, reasons: reasons.slice(0, 20) };
+  }
+}
+
+export { RISK_LEVELS };

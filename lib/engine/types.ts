@@ -1,0 +1,65 @@
+import type { CategoryId, Language, RiskLevel, Sensitivity } from './taxonomy';
+
+/** Who wrote a message, seen from the person the extension protects. */
+export type Direction = 'self' | 'other';
+
+/** One chat message as every source (web page, export file, JSONL) hands it to the engine. */
+export interface ChatMessage {
+  /** Stable id within its conversation. */
+  id: string;
+  /** Conversation id (site + thread, export file + chat, or the JSONL `conversation`). */
+  conversation: string;
+  from: Direction;
+  /** The message text as the user saw it. Untrusted: never render as HTML. */
+  text: string;
+  /** Milliseconds since the epoch, when known. */
+  ts?: number;
+  /** Display name of the sender, when known. */
+  sender?: string;
+}
+
+/** One rule hit inside one message. Offsets index the ORIGINAL text (UTF-16 code units), end exclusive. */
+export interface Finding {
+  ruleId: string;
+  category: CategoryId;
+  language: Language;
+  weight: number;
+  start: number;
+  end: number;
+  /** `text.slice(start, end)` of the original message: the words that triggered the rule. */
+  matched: string;
+  adviceKey: string;
+  /** The rule detects the user complying with a demand ("ok I won't tell"). */
+  selfCompliance: boolean;
+}
+
+export interface RiskReason {
+  category: CategoryId;
+  ruleId: string;
+  messageId: string;
+  matched: string;
+  from: Direction;
+  /** The evidence this finding contributed after direction, repetition and decay. */
+  contribution: number;
+}
+
+export interface ConversationRisk {
+  level: RiskLevel;
+  score: number;
+  /** True when the level is one the user is warned about at the engine's sensitivity. */
+  alert: boolean;
+  /** Categories seen from the other party, strongest first. */
+  categories: CategoryId[];
+  /** The findings that produced the level, strongest first. */
+  reasons: RiskReason[];
+}
+
+export interface EngineOptions {
+  sensitivity?: Sensitivity;
+  /** Categories switched off by the user. */
+  disabledCategories?: readonly CategoryId[];
+  /** Languages whose rules run (default: all). */
+  languages?: readonly Language[];
+}
+
+export type { CategoryId, Language, RiskLevel, Sensitivity };

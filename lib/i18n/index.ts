@@ -1,0 +1,53 @@
+/**
+ * UI strings in English and Vietnamese. Pure (no `browser.*`): the content script, popup, report page and CLI all
+ * pick a language with `pickLanguage` and look strings up with `t`. Every key exists in both languages (a test
+ * enforces it). Tone: calm, never blaming; see ../shared/reference/help-and-tone.md.
+ */
+import type { CategoryId, RiskLevel } from '../engine/taxonomy';
+import { en } from './en';
+import { vi } from './vi';
+
+export type UiLanguage = 'en' | 'vi';
+export type Strings = typeof en;
+export type StringKey = keyof Strings['ui'];
+
+export const STRINGS: Record<UiLanguage, Strings> = { en, vi };
+
+/** Vietnamese when the browser (or the setting) says Vietnamese, English otherwise. */
+export function pickLanguage(preferred: string | readonly string[] | undefined): UiLanguage {
+  const list = typeof preferred === 'string' ? [preferred] : (preferred ?? []);
+  for (const tag of list) {
+    const primary = tag.toLowerCase().split(/[-_]/)[0];
+    if (primary === 'vi') return 'vi';
+    if (primary === 'en') return 'en';
+  }
+  return 'en';
+}
+
+/** Look up a string and fill `{name}` placeholders. Values are plain text; callers set them with textContent. */
+export function t(language: UiLanguage, key: StringKey, values: Record<string, string | number> = {}): string {
+  const template = STRINGS[language].ui[key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+export function categoryName(language: UiLanguage, category: CategoryId): string {
+  return STRINGS[language].categories[category].name;
+}
+
+export function categoryExplanation(language: UiLanguage, category: CategoryId): string {
+  return STRINGS[language].categories[category].why;
+}
+
+export function levelName(language: UiLanguage, level: RiskLevel): string {
+  return STRINGS[language].levels[level];
+}
+
+/** Advice for an advice key (a rule's `advice`, defaulting to its category). Unknown keys get general advice. */
+export function advice(language: UiLanguage, key: string): string {
+  const table = STRINGS[language].advice as Record<string, string>;
+  return table[key] ?? table.general;
+}
+
+export function helpLines(language: UiLanguage): readonly { label: string; number: string; note: string }[] {
+  return STRINGS[language].help;
+}

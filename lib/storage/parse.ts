@@ -1,0 +1,41 @@
+/** Validating what storage returned (pure, no `browser.*`): shared by extension pages, scripts and tests. */
+import { type z } from 'zod';
+import type { ConversationMap } from './conversations';
+import { DEFAULT_SETTINGS, SettingsSchema, StoredConversationSchema, type Settings } from './schema';
+
+export interface LoadResult<T> {
+  value: T;
+  /** Human-readable descriptions of what could not be read. */
+  problems: string[];
+}
+
+export function parseConversations(raw: unknown): LoadResult<ConversationMap> {
+  const problems: string[] = [];
+  const value: ConversationMap = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    if (raw !== undefined && raw !== null) problems.push('stored conversations were not an object and were reset');
+    return { value, problems };
+  }
+  for (const [key, record] of Object.entries(raw as Record<string, unknown>)) {
+    const parsed = StoredConversationSchema.safeParse(record);
+    if (parsed.success && parsed.data.key === key) value[key] = parsed.data;
+    else problems.push(`conversation "${key.slice(0, 80)}" could not be read and was set aside`);
+  }
+  return { value, problems };
+}
+
+export function parseSettings(raw: unknown): LoadResult<Settings> {
+  const merged = { ...DEFAULT_SETTINGS, ...(raw && typeof raw === 'object' ? (raw) : {}) };
+  const parsed = SettingsSchema.safeParse(merged);
+  if (parsed.success) return { value: parsed.data, problems: [] };
+  // Keep every field that is valid on its own; reset only the broken ones.
+  const value: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const problems: string[] = [];
+  const shape = SettingsSchema.shape as Record<string, z.ZodType>;
+  for (const [field, schema] of Object.entries(shape)) {
+    const result = schema.safeParse((merged as Record<string, unknown>)[field]);
+    if (result.success) value[field] = result.data;
+    else problems.push(`setting "${field}" was invalid and was reset to its default`);
+  }
+  return { value: value as Settings, problems };
+}

@@ -1,0 +1,36 @@
+/**
+ * Vite plugin: `import pack from 'virtual:not-alone-rules'` yields the validated bundled rule pack. Rules are read,
+ * validated and compiled at build time, so a malformed rule stops `wxt build` with the file, the field and the
+ * problem, and the extension never parses YAML at run time.
+ */
+import type { Plugin } from 'vite';
+import { readRuleFiles, RULES_DIR } from '../lib/node/rule-files';
+import { loadRulePack } from '../lib/engine/rule-loader';
+import type { RulePack } from '../lib/engine/rule-schema';
+
+const VIRTUAL_ID = 'virtual:not-alone-rules';
+const RESOLVED_ID = '\0' + VIRTUAL_ID;
+
+/** What the extension needs at run time: the rule's own examples stay out of the bundle. */
+export function runtimePack(pack: RulePack): RulePack {
+  return {
+    macros: pack.macros,
+    rules: pack.rules.map((rule) => ({ ...rule, tests: { match: [], no_match: [] }, falsepositives: [] })),
+  };
+}
+
+export function bundledRulesPlugin(): Plugin {
+  return {
+    name: 'not-alone-rules',
+    resolveId(source) {
+      return source === VIRTUAL_ID ? RESOLVED_ID : undefined;
+    },
+    load(id) {
+      if (id !== RESOLVED_ID) return undefined;
+      const files = readRuleFiles();
+      this.addWatchFile(RULES_DIR);
+      const pack = loadRulePack(files);
+      return `export default ${JSON.stringify(runtimePack(pack))};`;
+    },
+  };
+}

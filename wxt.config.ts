@@ -1,0 +1,47 @@
+import { defineConfig } from 'wxt';
+import { CONTENT_SCRIPT_MATCHES } from './lib/sites/hosts';
+import { bundledRulesPlugin } from './scripts/vite-plugin-rules';
+
+// See ARCHITECTURE.md for why each permission is needed. No <all_urls>: other sites are opt-in at run time
+// through optional host permissions ("Watch this site").
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  manifestVersion: 3,
+  vite: () => ({
+    plugins: [bundledRulesPlugin()],
+    build: {
+      rollupOptions: {
+        // zod ships comments Rollup cannot place; harmless, and the noise hides real warnings.
+        onwarn(warning, warn) {
+          if (warning.code === 'INVALID_ANNOTATION') return;
+          warn(warning);
+        },
+      },
+    },
+  }),
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    short_name: 'Not Alone',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['storage'],
+    host_permissions: [...CONTENT_SCRIPT_MATCHES],
+    optional_host_permissions: ['https://*/*'],
+    action: { default_title: '__MSG_extName__' },
+    // Extension pages may not connect anywhere: the extension makes no network requests.
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'none'; connect-src 'none'; frame-ancestors 'none'; form-action 'none'",
+    },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'not-alone@not-alone.invalid',
+              strict_min_version: '142.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+});
