@@ -25,11 +25,32 @@ interface SentenceFacts extends Span {
 type TermJson = { offset?: { start: number; length: number } };
 type PhraseJson = { text: string; offset?: { start: number; length: number }; terms?: TermJson[] };
 
-/** Parses one message once and answers every grammar question rules ask about it. */
+/** Words that can negate what follows; without one before the match, the match cannot be negated. */
+const NEGATION_HINT = /\b(?:not|never|no|nobody|nothing|neither|nor|without|cannot|\w+n['’]?t|dont|wont|cant|didnt|doesnt|wouldnt|shouldnt|couldnt|isnt|arent|aint)\b/i;
+/** A sentence starting with one of these may be a question even without "?" ("are u alone"). */
+const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had|what|where|when|who|whom|whose|which|why|how|u|you|ur|wanna|want)\b/i;
+
+/**
+ * Parses one message at most once and answers every grammar question rules ask about it. Cheap checks decide first;
+ * compromise runs only when they cannot: a negation word before the match (is it in the same clause?), or a
+ * sentence without "?" that starts like a question.
+ */
 export class GrammarContext {
   private sentences: SentenceFacts[] | undefined;
 
   constructor(private readonly text: string) {}
+
+  /** The sentence around an offset, split on sentence punctuation and line breaks (no NLP). */
+  private roughSentence(offset: number): { start: number; end: number } {
+    const boundary = /[.!?\n]/g;
+    let start = 0;
+    let m: RegExpExecArray | null;
+    while ((m = boundary.exec(this.text)) !== null) {
+      if (m.index >= offset) return { start, end: m.index + 1 };
+      start = m.index + 1;
+    }
+    return { start, end: this.text.length };
+  }
 
   private parse(): SentenceFacts[] {
     if (this.sentences) return this.sentences;
@@ -62,6 +83,16 @@ export class GrammarContext {
   }
 
   allows(match: Span, constraints: GrammarConstraints): boolean {
+    const rough = this.roughSentence(match.start);
+    const roughText = this.text.slice(rough.start, rough.end);
+    const needsQuestionParse = constraints.question !== undefined && !roughText.trimEnd().endsWith('?') && QUESTION_START.test(roughText);
+    const needsNegationParse = constraints.not_negated === true && NEGATION_HINT.test(this.text.slice(rough.start, match.start));
+    if (!needsQuestionParse && !needsNegationParse) {
+      const isQuestion = roughText.trimEnd().endsWith('?');
+      if (constraints.question === 'required' && !isQuestion) return false;
+      if (constraints.question === 'forbidden' && isQuestion) return false;
+      return true;
+    }
     const sentence = this.sentenceAt(match.start);
     if (!sentence) return true;
     if (constraints.question === 'required' && !sentence.isQuestion) return false;

@@ -5,7 +5,7 @@
  * anchor word occurs in the message. Most messages run no RegExp at all.
  */
 import { GrammarContext } from './grammar';
-import { getView, normalizeMessage, originalSpan, viewText, type NormalizedMessage, type ViewName } from './normalize';
+import { expandedToken, getView, normalizeMessage, originalSpan, viewText, type NormalizedMessage, type ViewName } from './normalize';
 import { compilePhrase, PatternError, type CompiledPhrase } from './patterns';
 import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
 import type { Language } from './taxonomy';
@@ -26,8 +26,10 @@ export interface CompiledRule {
 
 interface ViewIndex {
   byWord: Map<string, CompiledPattern[]>;
-  alwaysRun: CompiledPattern[];
 }
+
+const NO_PATTERNS: readonly CompiledPattern[] = [];
+const TOKEN_CANDIDATE_CACHE = 50_000;
 
 export interface CompileProblem {
   ruleId: string;
@@ -53,6 +55,8 @@ export class CompiledRuleSet {
   readonly rules: CompiledRule[] = [];
   readonly problems: CompileProblem[] = [];
   private readonly indexes = new Map<ViewName, ViewIndex>();
+  private readonly alwaysRun: CompiledPattern[] = [];
+  private readonly tokenCandidates = new Map<string, readonly CompiledPattern[]>();
 
   constructor(pack: RulePack) {
     const seen = new Set<string>();
@@ -69,7 +73,7 @@ export class CompiledRuleSet {
   private index(view: ViewName): ViewIndex {
     let index = this.indexes.get(view);
     if (!index) {
-      index = { byWord: new Map(), alwaysRun: [] };
+      index = { byWord: new Map() };
       this.indexes.set(view, index);
     }
     return index;
@@ -113,7 +117,7 @@ export class CompiledRuleSet {
     for (const pattern of patterns) {
       const index = this.index(pattern.view);
       if (!pattern.anchors) {
-        index.alwaysRun.push(pattern);
+        this.alwaysRun.push(pattern);
         continue;
       }
       for (const word of pattern.anchors) {
@@ -131,33 +135,49 @@ export class CompiledRuleSet {
   /** Every finding in one piece of text (offsets relative to that text). At most one finding per rule. */
   analyzePiece(text: string): Finding[] {
     const message = normalizeMessage(text);
+    // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
+    let candidates: Set<CompiledPattern> | undefined;
+    for (const token of message.tokens) {
+      const list = this.candidatesOf(token.raw);
+      if (list.length === 0) continue;
+      candidates ??= new Set();
+      for (const pattern of list) candidates.add(pattern);
+    }
+    if (this.alwaysRun.length) {
+      candidates ??= new Set();
+      for (const pattern of this.alwaysRun) candidates.add(pattern);
+    }
+    if (!candidates) return [];
     const hits = new Map<CompiledRule, { pattern: CompiledPattern; start: number; end: number }>();
-    for (const [viewName, index] of this.indexes) {
-      const view = getView(message, viewName);
-      let candidates: Set<CompiledPattern> | undefined;
-      for (const word of view.words) {
-        const list = index.byWord.get(word);
-        if (!list) continue;
-        candidates ??= new Set();
-        for (const pattern of list) candidates.add(pattern);
-      }
-      if (index.alwaysRun.length) {
-        candidates ??= new Set();
-        for (const pattern of index.alwaysRun) candidates.add(pattern);
-      }
-      if (!candidates) continue;
-      const text = viewText(view);
-      for (const pattern of candidates) {
-        if (hits.has(pattern.rule)) continue;
-        const m = pattern.regex.exec(text);
-        if (!m) continue;
-        // The match starts at the space before its first word.
-        const span = originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length);
-        hits.set(pattern.rule, { pattern, ...span });
-      }
+    for (const pattern of candidates) {
+      if (hits.has(pattern.rule)) continue;
+      const view = getView(message, pattern.view);
+      const m = pattern.regex.exec(viewText(view));
+      if (!m) continue;
+      // The match starts at the space before its first word.
+      const span = originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length);
+      hits.set(pattern.rule, { pattern, ...span });
     }
     if (hits.size === 0) return [];
     return this.confirm(message, hits);
+  }
+
+  /** Patterns whose anchor word this raw token becomes in any view (cached per token). */
+  private candidatesOf(raw: string): readonly CompiledPattern[] {
+    const cached = this.tokenCandidates.get(raw);
+    if (cached) return cached;
+    const expanded = expandedToken(raw);
+    let found: CompiledPattern[] | undefined;
+    for (const [viewName, index] of this.indexes) {
+      for (const word of expanded[viewName]) {
+        const list = index.byWord.get(word);
+        if (list) (found ??= []).push(...list);
+      }
+    }
+    const result = found ?? NO_PATTERNS;
+    if (this.tokenCandidates.size >= TOKEN_CANDIDATE_CACHE) this.tokenCandidates.clear();
+    this.tokenCandidates.set(raw, result);
+    return result;
   }
 
   /** Apply guards and grammar to the rules whose patterns matched. */

@@ -136,9 +136,13 @@ export function tokenize(text: string): RawToken[] {
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (isAsciiWordCode(code)) {
+      // Take the whole ASCII run at once: most chat text is ASCII, and slicing beats appending char by char.
+      let j = i + 1;
+      while (j < length && isAsciiWordCode(text.charCodeAt(j))) j++;
       if (!current) start = i;
-      current += text[i];
-      end = i + 1;
+      current = current ? current + text.slice(i, j) : text.slice(i, j);
+      end = j;
+      i = j - 1;
       continue;
     }
     if (code < 128) {
@@ -241,7 +245,7 @@ function baseForm(raw: string): string {
     if (m !== undefined) {
       mapped += m;
       changed = true;
-    } else if (ch === "'") {
+    } else if (ch === "'" || ch === '\u2019') {
       changed = true;
     } else mapped += ch;
   }
@@ -364,26 +368,32 @@ export function expandWord(word: string, view: ViewName): string[] {
   return expansionFor(view, normalizeToken(word)) ?? [normalizeToken(word)[view]];
 }
 
+/** Per raw token: the words it becomes in each view, after normalisation and expansion (cached). */
+const expandedCache = new Map<string, Record<ViewName, readonly string[]>>();
+const QUESTION_WORDS: Record<ViewName, readonly string[]> = { en: ['?'], vi: ['?'], viAccented: ['?'] };
+
+export function expandedToken(raw: string): Record<ViewName, readonly string[]> {
+  if (raw === '?') return QUESTION_WORDS;
+  const cached = expandedCache.get(raw);
+  if (cached) return cached;
+  const forms = normalizeToken(raw);
+  const words: Record<ViewName, readonly string[]> = {
+    en: expansionFor('en', forms) ?? [forms.en],
+    vi: expansionFor('vi', forms) ?? [forms.vi],
+    viAccented: expansionFor('viAccented', forms) ?? [forms.viAccented],
+  };
+  if (expandedCache.size >= TOKEN_CACHE_LIMIT) expandedCache.clear();
+  expandedCache.set(raw, words);
+  return words;
+}
+
 export function buildView(tokens: readonly RawToken[], view: ViewName): NormalizedView {
   const words: string[] = [];
   const wordToken: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const raw = tokens[i].raw;
-    if (raw === '?') {
-      words.push('?');
-      wordToken.push(i);
-      continue;
-    }
-    const forms = normalizeToken(raw);
-    const expanded = expansionFor(view, forms);
-    const form = forms[view];
-    if (expanded) {
-      for (const w of expanded) {
-        words.push(w);
-        wordToken.push(i);
-      }
-    } else {
-      words.push(form);
+    const expanded = expandedToken(tokens[i].raw)[view];
+    for (let j = 0; j < expanded.length; j++) {
+      words.push(expanded[j]);
       wordToken.push(i);
     }
   }

@@ -41,6 +41,14 @@ const COMMON_WORDS = new Set([
   'đó', 'mà', 'gì', 'vậy', 'à', 'ơi',
 ]);
 
+/** Frequent verbs and function words: fine anchors when nothing rarer is in the pattern, but avoided when possible. */
+const FREQUENT_WORDS = new Set([
+  'send', 'give', 'have', 'get', 'take', 'show', 'tel', 'make', 'go', 'come', 'want', 'know', 'need', 'let', 'see',
+  'say', 'talk', 'cal', 'now', 'just', 'one', 'al', 'any', 'some', 'them', 'they', 'he', 'she', 'his', 'her', 'our',
+  'nhan', 'bao', 'biet', 'gui', 'chuyen', 'lien', 'may', 'cuoc', 'dong', 'quan', 'nghi', 'noi', 'lam', 'muon', 'can',
+  'ai', 'nguoi', 'cai', 'con', 'ra', 'vao', 'len', 'xuong', 'qua', 'hay', 'nhieu', 'mot', 'hai', 'ba', 'bo', 'me',
+]);
+
 const MAX_GAP = 8;
 const MAX_MACRO_DEPTH = 4;
 
@@ -53,7 +61,7 @@ interface ParseContext {
 
 function lex(source: string): string[] {
   const tokens: string[] = [];
-  const re = /\s*(\(|\)|\[|\]|\||~\d+|\{[a-z0-9_]+\}|\?|[\p{L}\p{M}0-9]+\*?)/uy;
+  const re = /\s*(\(|\)|\[|\]|\||~\d+|\{[a-z0-9_]+\}|\?|[\p{L}\p{M}0-9'’]+\*?)/uy;
   let index = 0;
   while (index < source.length) {
     if (/^\s*$/.test(source.slice(index))) break;
@@ -154,6 +162,7 @@ interface AnchorChoice {
 
 function wordCost(word: string): number {
   if (COMMON_WORDS.has(word)) return 100;
+  if (FREQUENT_WORDS.has(word)) return 20;
   return word.length <= 2 ? 8 : word.length <= 3 ? 3 : 1;
 }
 

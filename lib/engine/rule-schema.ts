@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CATEGORY_IDS, LANGUAGES } from './taxonomy';
 
 /** Letters (with marks), digits, spaces, `?` and the phrase-pattern syntax; no raw RegExp reaches the compiler. */
-const PATTERN_TEXT = /^[\p{L}\p{M}0-9 ?*()[\]|~{}_]+$/u;
+const PATTERN_TEXT = /^[\p{L}\p{M}0-9 ?*()[\]|~{}_'’]+$/u;
 
 function patternTextUpTo(max: number) {
   return z
@@ -14,7 +14,7 @@ function patternTextUpTo(max: number) {
     .trim()
     .min(1, 'a pattern cannot be empty')
     .max(max, `a pattern is limited to ${max} characters`)
-    .regex(PATTERN_TEXT, 'only letters, digits, spaces, ? and the pattern syntax ( ) [ ] | * ~N {macro} are allowed');
+    .regex(PATTERN_TEXT, 'only letters, digits, apostrophes, spaces, ? and the pattern syntax ( ) [ ] | * ~N {macro} are allowed');
 }
 const patternText = patternTextUpTo(600);
 

@@ -1,0 +1,20 @@
+/** The engine the CLI uses: the bundled rules read from rules/, at the chosen sensitivity. */
+import { createEngine, SENSITIVITIES, type Engine, type Sensitivity } from '../lib/engine';
+import { RulePackError } from '../lib/engine/rule-loader';
+import { loadBundledRules } from '../lib/node/rule-files';
+import { CliError } from './errors';
+
+export function parseSensitivity(value: string | undefined): Sensitivity {
+  if (value === undefined) return 'balanced';
+  if ((SENSITIVITIES as readonly string[]).includes(value)) return value as Sensitivity;
+  throw new CliError(`--sensitivity must be one of ${SENSITIVITIES.join(', ')}`);
+}
+
+export function cliEngine(sensitivity: Sensitivity = 'balanced'): Engine {
+  try {
+    return createEngine(loadBundledRules(), { sensitivity });
+  } catch (error) {
+    if (error instanceof RulePackError) throw new CliError(error.message, 1);
+    throw error;
+  }
+}

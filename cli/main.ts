@@ -1,0 +1,62 @@
+/**
+ * The `not-alone` command line. Commands live in cli/commands/, one per file; this file only dispatches.
+ *   not-alone scan --format jsonl --jsonl FILE      machine mode (one JSON result per input line)
+ *   not-alone help
+ */
+import { lastOption, parseArgs } from './args';
+import { runScanJsonl } from './commands/scan-jsonl';
+import { cliEngine, parseSensitivity } from './engine';
+import { CliError } from './errors';
+
+const HELP = `not-alone: find grooming and manipulation cues in chat text, on this computer.
+
+Usage:
+  not-alone scan --format jsonl --jsonl FILE [--sensitivity cautious|balanced|relaxed]
+      Read one JSON object a line ({"id","conversation"?,"from"?,"text","ts"?}; FILE may be - for stdin) and
+      print one JSON result a line: {"id","conversation","flagged","categories","rules","level","alert"}.
+  not-alone help
+
+Exit codes: 0 done, 2 bad input or usage, 1 unexpected failure.
+`;
+
+export async function main(argv: readonly string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === 'help' || command === '--help' || command === '-h') {
+      io.out(HELP);
+      return 0;
+    }
+    if (command === 'scan') {
+      const args = parseArgs(rest, ['format', 'jsonl', 'sensitivity', 'self', 'lang', 'out'], ['no-color', 'quiet']);
+      const format = lastOption(args, 'format') ?? (args.options.has('jsonl') ? 'jsonl' : 'auto');
+      if (format === 'jsonl') {
+        const file = lastOption(args, 'jsonl') ?? args.positionals[0];
+        if (!file) throw new CliError('scan --format jsonl needs --jsonl FILE');
+        runScanJsonl(cliEngine(parseSensitivity(lastOption(args, 'sensitivity'))), file, io.out);
+        return 0;
+      }
+      const { runScanFiles } = await import('./commands/scan-files').catch(() => ({ runScanFiles: undefined }));
+      if (!runScanFiles) throw new CliError(`scan --format ${format} is not available in this build`);
+      return await runScanFiles(args, io);
+    }
+    if (command === 'verify') {
+      const { runVerify } = await import('./commands/verify').catch(() => ({ runVerify: undefined }));
+      if (!runVerify) throw new CliError('verify is not available in this build');
+      return await runVerify(parseArgs(rest, [], ['quiet']), io);
+    }
+    throw new CliError(`unknown command "${command}" (see: not-alone help)`);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`not-alone: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.err(`not-alone: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && /(?:cli[\\/]main\.ts|not-alone(?:\.js)?)$/.test(process.argv[1]);
+if (isEntry) {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { foldDiacritics, getView, normalizeForDisplay, normalizeMessage, originalSpan, squeeze, tokenize, viewText } from '../../lib/engine/normalize';
+
+const en = (text: string) => normalizeForDisplay(text, 'en');
+const vi = (text: string) => normalizeForDisplay(text, 'vi');
+const viAccented = (text: string) => normalizeForDisplay(text, 'viAccented');
+
+describe('normalisation', () => {
+  it('folds case, NFC/NFD and Vietnamese diacritics, including đ', () => {
+    expect(vi('Không được nói')).toBe('khong duoc noi');
+    expect(vi('Khoˆng'.normalize('NFD'))).toBe(vi('Khoˆng'));
+    expect(vi('Đừng NÓI với bố mẹ'.normalize('NFD'))).toBe('dung noi voi bo me');
+    expect(foldDiacritics('đĐ')).toBe('dD');
+  });
+
+  it('treats old and new Vietnamese tone placement alike', () => {
+    expect(vi('hoà thuý khoẻ')).toBe(vi('hòa thúy khỏe'));
+  });
+
+  it('keeps diacritics in the accented view', () => {
+    expect(viAccented('Bố Mẹ')).toBe('bố mẹ');
+    expect(viAccented('Bỏ đi')).toBe('bỏ đi');
+  });
+
+  it('expands Vietnamese teencode to full words', () => {
+    expect(vi('ko dc noi vs bme')).toBe('khong duoc noi voi bo me');
+    expect(vi('k đc nói j hết')).toBe('khong duoc noi gi het');
+    expect(viAccented('ko dc nói vs bme')).toBe('không được nói với bố mẹ');
+    expect(vi('hok, khum, hông')).toBe('khong khong khong');
+    expect(vi('ib a nhé, chuyển vào stk này')).toBe('nhan rieng anh nhe chuyen vao so tai khoan nay');
+  });
+
+  it('does not expand teencode written with marks once the marks are gone (hồng is not hông)', () => {
+    expect(vi('hoa hồng')).toBe('hoa hong');
+    expect(vi('hông')).toBe('khong');
+  });
+
+  it('repairs leftover Telex and VNI typing', () => {
+    expect(vi('khoong dduwowcj nois')).toBe('khong duoc noi');
+    expect(vi('kho6ng d9u7o7c5')).toBe('khong duoc');
+  });
+
+  it('expands English chat-speak and contractions', () => {
+    expect(en("dont tell ur mom rn pls")).toBe('do not tel your mom right now please') // letters are squeezed: tell → tel;
+    expect(en("I'm sure you're ok, can't u")).toBe('i am sure you are ok can not you');
+    expect(en('wyd? asl')).toBe('what are you doing ? age sex location');
+    expect(en('send pix')).toBe('send pictures');
+  });
+
+  it('undoes leetspeak inside words but leaves numbers alone', () => {
+    expect(en('s3nd me a p1c at the h0tel')).toBe('send me a picture at the hotel');
+    expect(en('500k or 10tr')).toBe('500k or 10tr');
+  });
+
+  it('squeezes stretched letters the same way on both sides', () => {
+    expect(en('pleeeease')).toBe('please');
+    expect(squeeze('goood')).toBe('god');
+    expect(squeeze('2000')).toBe('2000');
+  });
+
+  it('removes zero-width and bidi control characters without splitting the word', () => {
+    expect(en('tele\u200Bgram')).toBe('telegram');
+    expect(en('sn\u200Dap\uFEFF')).toBe('snap');
+    expect(en('se\u202End')).toBe('send');
+  });
+
+  it('maps Cyrillic and Greek look-alike letters to Latin', () => {
+    expect(en('sеnd nudеs')).toBe('send nudes'); // Cyrillic е
+    expect(en('ѕnаp')).toBe('snap'); // Cyrillic ѕ, а
+    expect(en('hοtel')).toBe('hotel'); // Greek ο
+  });
+
+  it('joins spaced-out letters', () => {
+    expect(en('add me on t e l e g r a m')).toBe('ad me on telegram');
+    expect(en('a b c')).toBe('a b c');
+  });
+
+  it('keeps question marks as tokens and maps meaningful emoji', () => {
+    expect(en('are u alone?')).toBe('are you alone ?');
+    expect(en('send 📸 🤫')).toBe('send photo secret');
+    expect(en('lol 😂😂')).toBe('lol');
+  });
+
+  it('maps a match back to the exact original words', () => {
+    const text = 'Nhớ là ko dc noi vs bme nhé!';
+    const message = normalizeMessage(text);
+    const view = getView(message, 'vi');
+    const normalized = viewText(view);
+    const start = normalized.indexOf('khong');
+    const end = normalized.indexOf('bo me') + 'bo me'.length;
+    const span = originalSpan(view, message.tokens, start, end);
+    expect(text.slice(span.start, span.end)).toBe('ko dc noi vs bme');
+  });
+
+  it('maps offsets of a leetspeak, invisible-character word to its original span', () => {
+    const text = 'ok s\u200B3nd now';
+    const message = normalizeMessage(text);
+    const token = message.tokens.find((t) => t.raw.startsWith('s'));
+    expect(token && text.slice(token.start, token.end)).toBe('s\u200B3nd');
+  });
+
+  it('tokenises astral characters and long texts without throwing', () => {
+    expect(() => tokenize('𝓗𝓸𝓽𝓮𝓵 '.repeat(1000))).not.toThrow();
+    expect(en('𝓗𝓸𝓽𝓮𝓵')).toBe('hotel');
+  });
+});

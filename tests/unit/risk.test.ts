@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationRiskTracker, SENSITIVITY_PRESETS } from '../../lib/engine/risk';
+import { levelRank, type CategoryId } from '../../lib/engine/taxonomy';
+import type { Direction, Finding } from '../../lib/engine/types';
+
+const DAY = 86_400_000;
+
+function finding(category: CategoryId, weight: number, ruleId = `test-${category}`, selfCompliance = false): Finding {
+  return { ruleId, category, language: 'en', weight, start: 0, end: 4, matched: 'word', adviceKey: category, selfCompliance };
+}
+
+function run(steps: Array<[Direction, Finding[], number?]>, sensitivity: 'cautious' | 'balanced' | 'relaxed' = 'balanced') {
+  const tracker = new ConversationRiskTracker(SENSITIVITY_PRESETS[sensitivity]);
+  let risk = tracker.current;
+  steps.forEach(([from, findings, ts], i) => {
+    risk = tracker.add({ id: String(i), from, ts }, findings);
+  });
+  return risk;
+}
+
+describe('conversation risk', () => {
+  it('is none without findings', () => {
+    expect(run([['other', []], ['self', []]]).level).toBe('none');
+  });
+
+  it('keeps a lone weak cue low and raises no warning', () => {
+    const risk = run([['other', [finding('age_probe', 2)]]]);
+    expect(risk.level).toBe('low');
+    expect(risk.alert).toBe(false);
+  });
+
+  it('raises the level for the dangerous combinations of the kidnapping script', () => {
+    const single = run([['other', [finding('impersonation', 3)]]]);
+    const script = run([
+      ['other', [finding('impersonation', 3)]],
+      ['other', [finding('secrecy', 3)]],
+      ['other', [finding('money', 3)]],
+    ]);
+    expect(levelRank(script.level)).toBeGreaterThan(levelRank(single.level));
+    expect(script.level).toBe('critical');
+    expect(script.alert).toBe(true);
+    expect(script.categories).toEqual(expect.arrayContaining(['impersonation', 'secrecy', 'money']));
+  });
+
+  it('counts the same cues less when the user says them', () => {
+    const other = run([['other', [finding('secrecy', 3)]], ['other', [finding('platform_move', 3)]]]);
+    const self = run([['self', [finding('secrecy', 3)]], ['self', [finding('platform_move', 3)]]]);
+    expect(self.score).toBeLessThan(other.score);
+    expect(self.alert).toBe(false);
+  });
+
+  it('rises when the user complies with a demand, and only then', () => {
+    const demand = run([['other', [finding('secrecy', 3)]]]);
+    const complied = run([['other', [finding('secrecy', 3)]], ['self', [finding('secrecy', 2, 'comply', true)]]]);
+    const unprompted = run([['self', [finding('secrecy', 2, 'comply', true)]]]);
+    expect(complied.score).toBeGreaterThan(demand.score);
+    expect(unprompted.score).toBe(0);
+  });
+
+  it('gives repeats of one rule diminishing weight, capped per category', () => {
+    const once = run([['other', [finding('gifts_flattery', 2)]]]);
+    const many = run(Array.from({ length: 30 }, () => ['other', [finding('gifts_flattery', 2)]] as [Direction, Finding[]]));
+    expect(many.score).toBeGreaterThan(once.score);
+    expect(many.score).toBeLessThan(SENSITIVITY_PRESETS.balanced.thresholds.high);
+  });
+
+  it('lets old evidence decay over days', () => {
+    const fresh = run([['other', [finding('secrecy', 3)], 0], ['other', [finding('meeting', 3)], DAY]]);
+    const old = run([['other', [finding('secrecy', 3)], 0], ['other', [finding('meeting', 3)], 60 * DAY]]);
+    expect(old.score).toBeLessThan(fresh.score);
+  });
+
+  it('moves thresholds with the sensitivity preset', () => {
+    const steps: Array<[Direction, Finding[]]> = [['other', [finding('secrecy', 2)]], ['other', [finding('platform_move', 2)]]];
+    const cautious = run(steps, 'cautious');
+    const balanced = run(steps, 'balanced');
+    const relaxed = run(steps, 'relaxed');
+    expect(cautious.score).toBe(balanced.score);
+    expect(levelRank(cautious.level)).toBeGreaterThanOrEqual(levelRank(balanced.level));
+    expect(levelRank(balanced.level)).toBeGreaterThanOrEqual(levelRank(relaxed.level));
+    expect(cautious.alert).toBe(true);
+    expect(relaxed.alert).toBe(false);
+  });
+
+  it('explains every level with the findings behind it', () => {
+    const risk = run([['other', [finding('sexual', 4)]], ['other', [finding('threat', 4)]]]);
+    expect(risk.reasons.map((r) => r.category)).toEqual(expect.arrayContaining(['sexual', 'threat']));
+    expect(risk.reasons.every((r) => r.messageId && r.ruleId && r.contribution > 0)).toBe(true);
+  });
+});
