@@ -27,8 +27,10 @@ type PhraseJson = { text: string; offset?: { start: number; length: number }; te
 
 /** Words that can negate what follows; without one before the match, the match cannot be negated. */
 const NEGATION_HINT = /\b(?:not|never|no|nobody|nothing|neither|nor|without|cannot|\w+n['’]?t|dont|wont|cant|didnt|doesnt|wouldnt|shouldnt|couldnt|isnt|arent|aint)\b/i;
-/** A sentence starting with one of these may be a question even without "?" ("are u alone"). */
-const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had|what|where|when|who|whom|whose|which|why|how|u|you|ur|wanna|want)\b/i;
+/** Chat questions often have no "?": an auxiliary before a pronoun, or a wh-word, opens one ("are u alone"). */
+const QUESTION_OPENING = /^\W*(?:(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had)\s+(?:you|u|ya|your|ur|yr|they|he|she|anyone|someone|any)\b|(?:what|where|when|who|whom|whose|which|why|how|wyd|wru|hbu)\b)/i;
+/** Openings that may or may not be questions: compromise decides. */
+const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had|u|you|ur|wanna|want)\b/i;
 
 /**
  * Parses one message at most once and answers every grammar question rules ask about it. Cheap checks decide first;
@@ -71,7 +73,7 @@ export class GrammarContext {
         (n) => start + (n.offset?.start ?? 0),
       );
       const trimmed = this.text.slice(start, end).trimEnd();
-      facts.push({ start, end, clauses, negations, isQuestion: questionStarts.has(start) || trimmed.endsWith('?') });
+      facts.push({ start, end, clauses, negations, isQuestion: questionStarts.has(start) || trimmed.endsWith('?') || QUESTION_OPENING.test(trimmed) });
     }
     this.sentences = facts;
     return facts;
@@ -85,10 +87,11 @@ export class GrammarContext {
   allows(match: Span, constraints: GrammarConstraints): boolean {
     const rough = this.roughSentence(match.start);
     const roughText = this.text.slice(rough.start, rough.end);
-    const needsQuestionParse = constraints.question !== undefined && !roughText.trimEnd().endsWith('?') && QUESTION_START.test(roughText);
+    const obviousQuestion = roughText.trimEnd().endsWith('?') || QUESTION_OPENING.test(roughText);
+    const needsQuestionParse = constraints.question !== undefined && !obviousQuestion && QUESTION_START.test(roughText);
     const needsNegationParse = constraints.not_negated === true && NEGATION_HINT.test(this.text.slice(rough.start, match.start));
     if (!needsQuestionParse && !needsNegationParse) {
-      const isQuestion = roughText.trimEnd().endsWith('?');
+      const isQuestion = obviousQuestion;
       if (constraints.question === 'required' && !isQuestion) return false;
       if (constraints.question === 'forbidden' && isQuestion) return false;
       return true;

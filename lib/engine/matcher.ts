@@ -219,12 +219,28 @@ export class CompiledRuleSet {
   }
 }
 
+export interface AnalyzeLimits {
+  /** At most this many windows of `WINDOW_CHARS` are analysed. */
+  maxWindows?: number;
+  /** Time budget per message in milliseconds: analysis stops after the window that exceeds it. */
+  budgetMs?: number;
+  /** Clock (ms), injectable for tests. */
+  now?: () => number;
+}
+
+const DEFAULT_LIMITS = { maxWindows: 64, budgetMs: 40 };
+
 /**
  * Analyse a text of any length. Long texts (a pasted 1 MB message) are cut into overlapping windows so that no
- * single RegExp ever runs over more than `WINDOW_CHARS` characters, and analysis stops after `maxWindows`.
+ * single RegExp ever runs over more than `WINDOW_CHARS` characters; analysis stops after `maxWindows` windows or
+ * when the time budget is spent, and says so (`truncated`), so a hostile message cannot freeze a chat page.
  */
-export function analyzeText(rules: CompiledRuleSet, text: string, maxWindows = 64): { findings: Finding[]; truncated: boolean } {
+export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}): { findings: Finding[]; truncated: boolean } {
   if (text.length <= WINDOW_CHARS) return { findings: rules.analyzePiece(text), truncated: false };
+  const maxWindows = limits.maxWindows ?? DEFAULT_LIMITS.maxWindows;
+  const budgetMs = limits.budgetMs ?? DEFAULT_LIMITS.budgetMs;
+  const now = limits.now ?? (() => performance.now());
+  const started = now();
   const byRule = new Map<string, Finding>();
   let offset = 0;
   let windows = 0;
@@ -241,6 +257,7 @@ export function analyzeText(rules: CompiledRuleSet, text: string, maxWindows = 6
     windows++;
     if (end >= text.length) return { findings: [...byRule.values()], truncated: false };
     offset = Math.max(offset + 1, end - WINDOW_OVERLAP);
+    if (now() - started > budgetMs) break;
   }
   return { findings: [...byRule.values()], truncated: offset < text.length };
 }

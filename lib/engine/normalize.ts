@@ -111,7 +111,8 @@ const VI_EXPANSIONS: Record<string, string> = {
   nch: 'nói chuyện', nc: 'nói chuyện', mk: 'mình', mik: 'mình', mjk: 'mình', ng: 'người',
   nhìu: 'nhiều', iu: 'yêu', thik: 'thích', thix: 'thích', hum: 'hôm', hnay: 'hôm nay', 
   lm: 'làm', wa: 'qua', wá: 'quá', qá: 'quá', h: 'giờ', bh: 'bao giờ', bn: 'bao nhiêu', bnh: 'bao nhiêu',
-  ntin: 'nhắn tin', pk: 'phải không', fai: 'phải', chs: 'chơi',
+  ntin: 'nhắn tin', pk: 'phải không', ns: 'nói', cs: 'có', cx: 'cũng', dag: 'đang', đag: 'đang', qa: 'qua',
+  tn: 'tin nhắn', ik: 'đi', kb: 'kết bạn', fai: 'phải', chs: 'chơi',
 };
 
 const tokenCache = new Map<string, Record<ViewName, string>>();
@@ -301,15 +302,30 @@ function isLetterAfter(s: string, i: number): boolean {
  * Repair Telex/VNI leftovers typed with the input method off, on an already folded word:
  * "dduwowcj" → "duoc", "kho6ng" → "khong". Doubled letters are handled by `squeeze`.
  */
+/** Words the Telex repair must leave alone: loanwords common in Vietnamese chats, and English words. */
+const NOT_TELEX = new Set([
+  'sex', 'robux', 'inbox', 'box', 'fax', 'max', 'mix', 'six', 'ex', 'wow', 'new', 'news', 'view', 'views', 'show',
+  'how', 'now', 'snow', 'follow', 'window', 'yellow', 'low', 'slow', 'flow', 'pass', 'boss', 'kiss', 'class', 'bus',
+  'plus', 'yes', 'kids', 'boys', 'girls', 'pics', 'nudes', 'photos', 'sms', 'ios', 'apps', 'links', 'vs', 'ms', 'dms',
+  'tiktok', 'vips', 'gifts', 'games', 'skins', 'diamonds', 'us', 'is', 'as', 'or', 'of', 'if',
+]);
+
+/**
+ * Repair Telex/VNI leftovers typed with the input method off, on an already folded word:
+ * "dduwowcj" → "duoc", "kho6ng" → "khong", "mifnh" → "minh", "owr" → "o". Doubled letters are handled by `squeeze`.
+ */
 function repairVietnameseTyping(s: string): string {
-  if (!/^[a-z0-9]+$/.test(s)) return s;
+  if (!/^[a-z0-9]+$/.test(s) || NOT_TELEX.has(s)) return s;
   let out = s;
   // VNI: tone/mark digits inside or after letters ("kho6ng", "d9i")
   if (/[a-z][1-9]/.test(out) && /^[a-z]/.test(out)) out = out.replace(/([a-z])[1-9]+/g, '$1');
   // Telex: "uw", "ow", "aw" mark ư, ơ, ă
+  const marked = /[uoa]w/.test(out) || /aa|ee|oo|dd/.test(out);
   if (/[uoa]w/.test(out)) out = out.replace(/([uoa])w/g, '$1');
-  // Telex tone key left at the end of a syllable: no Vietnamese syllable ends in s, f, r, x or j.
-  if (/[aeiouy][a-z]*[sfrxj]$/.test(out) && out.length > 2 && !/[sfrxj]{2}$/.test(out)) {
+  // A tone key typed before the final consonants: "mifnh" → "minh", "dduwowcj" keeps its "c".
+  out = out.replace(/([aeiouy])[sfrxj](ng|nh|ch|[cmnpt])$/, '$1$2');
+  // A tone key left at the end of a syllable: no Vietnamese syllable ends in s, f, r, x or j.
+  if (/[aeiouy][a-z]*[sfrxj]$/.test(out) && (out.length > 2 || marked) && !/[sfrxj]{2}$/.test(out)) {
     const core = out.slice(0, -1);
     if (/[aeiouy]/.test(core) && /(?:[aeiouy]|c|ch|m|n|ng|nh|p|t)$/.test(core)) out = core;
   }
@@ -363,9 +379,9 @@ export function normalizeWord(word: string, view: ViewName): string {
   return normalizeToken(word)[view];
 }
 
-/** Expand a normalised pattern word the way the text would be expanded (e.g. "dont" → "do not"). */
+/** Normalise and expand a raw pattern word exactly as a text token would be ("dont" → "do not"). */
 export function expandWord(word: string, view: ViewName): string[] {
-  return expansionFor(view, normalizeToken(word)) ?? [normalizeToken(word)[view]];
+  return [...expandedToken(word)[view]];
 }
 
 /** Per raw token: the words it becomes in each view, after normalisation and expansion (cached). */

@@ -31,10 +31,12 @@ export class PatternError extends Error {
   }
 }
 
-/** Words so common that indexing a pattern by them saves nothing. */
-const COMMON_WORDS = new Set([
+/** Words so common that indexing a pattern by them saves nothing, per language view. */
+const COMMON_EN = new Set([
   'you', 'your', 'i', 'me', 'my', 'a', 'an', 'the', 'to', 'and', 'or', 'is', 'are', 'am', 'be', 'do', 'not', 'it',
-  'in', 'on', 'of', 'for', 'we', 'us', 'that', 'this', 'so', 'if', 'can', 'will', 'with', 'at', 'what', 'ok',
+  'in', 'on', 'of', 'for', 'we', 'us', 'that', 'this', 'so', 'if', 'can', 'wil', 'with', 'at', 'what', 'ok',
+]);
+const COMMON_VI = new Set([
   'em', 'anh', 'chi', 'toi', 'minh', 'ban', 'khong', 'co', 'la', 'va', 'di', 'nhe', 'nha', 'roi', 'thi', 'cho',
   'cua', 'voi', 'duoc', 'se', 'da', 'dang', 'nay', 'do', 'ma', 'gi', 'vay', 'a', 'oi', 'chị', 'tôi', 'mình',
   'bạn', 'không', 'có', 'là', 'và', 'đi', 'nhé', 'rồi', 'thì', 'của', 'với', 'được', 'sẽ', 'đã', 'đang', 'này',
@@ -43,7 +45,7 @@ const COMMON_WORDS = new Set([
 
 /** Frequent verbs and function words: fine anchors when nothing rarer is in the pattern, but avoided when possible. */
 const FREQUENT_WORDS = new Set([
-  'send', 'give', 'have', 'get', 'take', 'show', 'tel', 'make', 'go', 'come', 'want', 'know', 'need', 'let', 'see',
+  'send', 'give', 'have', 'get', 'take', 'show', 'tel', 'make', 'go', 'come', 'want', 'know', 'ned', 'let', 'se',
   'say', 'talk', 'cal', 'now', 'just', 'one', 'al', 'any', 'some', 'them', 'they', 'he', 'she', 'his', 'her', 'our',
   'nhan', 'bao', 'biet', 'gui', 'chuyen', 'lien', 'may', 'cuoc', 'dong', 'quan', 'nghi', 'noi', 'lam', 'muon', 'can',
   'ai', 'nguoi', 'cai', 'con', 'ra', 'vao', 'len', 'xuong', 'qua', 'hay', 'nhieu', 'mot', 'hai', 'ba', 'bo', 'me',
@@ -114,7 +116,7 @@ function parseSequence(tokens: string[], pos: { i: number }, ctx: ParseContext):
       if (stem.length < 2) throw new PatternError(`prefix "${token}" is too short`, ctx.source);
       nodes.push({ kind: 'prefix', stem });
     } else {
-      nodes.push({ kind: 'word', words: expandWord(normalizeWord(token, ctx.view), ctx.view) });
+      nodes.push({ kind: 'word', words: expandWord(token, ctx.view) });
     }
   }
   return nodes;
@@ -160,32 +162,32 @@ interface AnchorChoice {
   cost: number;
 }
 
-function wordCost(word: string): number {
-  if (COMMON_WORDS.has(word)) return 100;
+function wordCost(word: string, common: ReadonlySet<string>): number {
+  if (common.has(word)) return 100;
   if (FREQUENT_WORDS.has(word)) return 20;
   return word.length <= 2 ? 8 : word.length <= 3 ? 3 : 1;
 }
 
-function sequenceAnchor(nodes: readonly PatternNode[]): AnchorChoice | null {
+function sequenceAnchor(nodes: readonly PatternNode[], common: ReadonlySet<string>): AnchorChoice | null {
   let best: AnchorChoice | null = null;
   for (const node of nodes) {
-    const choice = nodeAnchor(node);
+    const choice = nodeAnchor(node, common);
     if (choice && (!best || choice.cost < best.cost)) best = choice;
   }
   return best;
 }
 
-function nodeAnchor(node: PatternNode): AnchorChoice | null {
+function nodeAnchor(node: PatternNode, common: ReadonlySet<string>): AnchorChoice | null {
   if (node.kind === 'word') {
     let best = node.words[0];
-    for (const w of node.words) if (wordCost(w) < wordCost(best)) best = w;
-    return { words: [best], cost: wordCost(best) };
+    for (const w of node.words) if (wordCost(w, common) < wordCost(best, common)) best = w;
+    return { words: [best], cost: wordCost(best, common) };
   }
   if (node.kind === 'group' && !node.optional) {
     const words: string[] = [];
     let cost = 0;
     for (const alternative of node.alternatives) {
-      const choice = sequenceAnchor(alternative);
+      const choice = sequenceAnchor(alternative, common);
       if (!choice) return null;
       words.push(...choice.words);
       cost += choice.cost;
@@ -206,10 +208,11 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
     throw new PatternError('a pattern needs at least one required word', source);
   }
   const regex = new RegExp(sequenceSource(root) + '(?= )');
-  const anchor = sequenceAnchor(root);
+  const common = view === 'en' ? COMMON_EN : COMMON_VI;
+  const anchor = sequenceAnchor(root, common);
   return {
     regex,
     anchors: anchor ? anchor.words : null,
-    weakAnchor: anchor ? anchor.words.every((w) => COMMON_WORDS.has(w)) : true,
+    weakAnchor: anchor ? anchor.words.every((w) => common.has(w)) : true,
   };
 }

@@ -38,6 +38,12 @@ describe('normalisation', () => {
   it('repairs leftover Telex and VNI typing', () => {
     expect(vi('khoong dduwowcj nois')).toBe('khong duoc noi');
     expect(vi('kho6ng d9u7o7c5')).toBe('khong duoc');
+    expect(vi('owr mootj mifnh')).toBe('o mot minh');
+  });
+
+  it('leaves loanwords alone when repairing Telex ("sex" is not "sẽ")', () => {
+    expect(vi('sex robux inbox show pass')).toBe('sex robux inbox show pas');
+    expect(vi('sẽ')).toBe('se');
   });
 
   it('expands English chat-speak and contractions', () => {
