@@ -27,6 +27,20 @@ type PhraseJson = { text: string; offset?: { start: number; length: number }; te
 
 /** Words that can negate what follows; without one before the match, the match cannot be negated. */
 const NEGATION_HINT = /\b(?:not|never|no|nobody|nothing|neither|nor|without|cannot|\w+n['’]?t|dont|wont|cant|didnt|doesnt|wouldnt|shouldnt|couldnt|isnt|arent|aint)\b/i;
+/** How many words before a match a negation may stand ("I would never ask you to keep secrets"). */
+const NEGATION_REACH = 6;
+/**
+ * Words through which a negation reaches the matched verb: "never [ask you to] keep", "don't [want you to] send".
+ * Any other word in between means the negation belongs to something else ("don't [be shy] send nudes").
+ */
+const NEGATION_BRIDGE = new Set([
+  'ask', 'asking', 'want', 'wanna', 'need', 'make', 'tell', 'force', 'pressure', 'expect', 'let', 'you', 'u', 'ya', 'to',
+  'ever', 'really', 'have', 'gonna', 'going', 'would', 'will', 'i', 'me', 'anyone', 'anybody', 'a', 'the', 'ur',
+  'your', 'even', 'should', 'must', 'can', 'could', 'do', 'does', 'did',
+]);
+/** Negation words, as a global pattern to find each occurrence. */
+const NEGATION_WORDS = new RegExp(NEGATION_HINT.source, 'gi');
+
 /** Chat questions often have no "?": an auxiliary before a pronoun, or a wh-word, opens one ("are u alone"). */
 const QUESTION_OPENING = /^\W*(?:(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had)\s+(?:you|u|ya|your|ur|yr|they|he|she|anyone|someone|any)\b|(?:what|where|when|who|whom|whose|which|why|how|wyd|wru|hbu)\b)/i;
 /** Openings that may or may not be questions: compromise decides. */
@@ -84,12 +98,38 @@ export class GrammarContext {
     return sentences.find((s) => offset >= s.start && offset < s.end) ?? sentences[sentences.length - 1];
   }
 
+  /**
+   * Where a negation of the match could stand: the few words right before it, within its sentence and not across
+   * a comma or "but" ("don't be shy, send a pic" is not a negated request).
+   */
+  private negationWindow(match: Span, sentenceStart: number): Span {
+    const before = this.text.slice(sentenceStart, match.start);
+    const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.search(/\b(?:but|just|and|so)\b(?!.*\b(?:but|just|and|so)\b)/i));
+    const from = cut >= 0 ? sentenceStart + cut + 1 : sentenceStart;
+    const words = [...this.text.slice(from, match.start).matchAll(/\S+/g)];
+    const start = words.length > NEGATION_REACH ? from + (words[words.length - NEGATION_REACH].index ?? 0) : from;
+    return { start, end: match.start };
+  }
+
+  /** Offsets of negation words in the window that reach the match through bridge words only. */
+  private reachingNegations(window: Span): number[] {
+    const found: number[] = [];
+    const text = this.text.slice(window.start, window.end);
+    for (const m of text.matchAll(NEGATION_WORDS)) {
+      const between = text.slice((m.index ?? 0) + m[0].length).toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+      if (between.every((word) => NEGATION_BRIDGE.has(word.replace(/['’]/g, '')))) found.push(window.start + (m.index ?? 0));
+    }
+    return found;
+  }
+
   allows(match: Span, constraints: GrammarConstraints): boolean {
     const rough = this.roughSentence(match.start);
     const roughText = this.text.slice(rough.start, rough.end);
     const obviousQuestion = roughText.trimEnd().endsWith('?') || QUESTION_OPENING.test(roughText);
     const needsQuestionParse = constraints.question !== undefined && !obviousQuestion && QUESTION_START.test(roughText);
-    const needsNegationParse = constraints.not_negated === true && NEGATION_HINT.test(this.text.slice(rough.start, match.start));
+    const window = this.negationWindow(match, rough.start);
+    const reaching = constraints.not_negated === true ? this.reachingNegations(window) : [];
+    const needsNegationParse = reaching.length > 0;
     if (!needsQuestionParse && !needsNegationParse) {
       const isQuestion = obviousQuestion;
       if (constraints.question === 'required' && !isQuestion) return false;
@@ -101,8 +141,12 @@ export class GrammarContext {
     if (constraints.question === 'required' && !sentence.isQuestion) return false;
     if (constraints.question === 'forbidden' && sentence.isQuestion) return false;
     if (constraints.not_negated) {
+      // compromise confirms the negation word really is a negation in the match's clause.
       const clause = sentence.clauses.find((c) => match.start >= c.start && match.start < c.end) ?? sentence;
-      if (sentence.negations.some((n) => n >= clause.start && n < match.start)) return false;
+      const from = Math.max(clause.start, window.start);
+      // Contractions ("won't") are tagged at an offset inside the word: compare by containing word.
+      const near = (n: number): boolean => reaching.some((r) => Math.abs(r - n) <= 6);
+      if (sentence.negations.some((n) => n >= from && n < match.start && near(n))) return false;
     }
     return true;
   }

@@ -15,7 +15,17 @@ interface CompiledPattern extends CompiledPhrase {
   rule: CompiledRule;
   view: ViewName;
   language: Language;
+  /** A global copy of `regex`, made on first use, to find every occurrence. */
+  globalRegex?: RegExp;
 }
+
+interface Hit {
+  pattern: CompiledPattern;
+  start: number;
+  end: number;
+}
+
+const MAX_HITS_PER_RULE = 6;
 
 export interface CompiledRule {
   rule: Rule;
@@ -26,6 +36,8 @@ export interface CompiledRule {
 
 interface ViewIndex {
   byWord: Map<string, CompiledPattern[]>;
+  /** Patterns anchored on a word prefix ("pic*"): [stem, pattern]. */
+  byPrefix: Array<[string, CompiledPattern]>;
 }
 
 const NO_PATTERNS: readonly CompiledPattern[] = [];
@@ -73,7 +85,7 @@ export class CompiledRuleSet {
   private index(view: ViewName): ViewIndex {
     let index = this.indexes.get(view);
     if (!index) {
-      index = { byWord: new Map() };
+      index = { byWord: new Map(), byPrefix: [] };
       this.indexes.set(view, index);
     }
     return index;
@@ -121,6 +133,10 @@ export class CompiledRuleSet {
         continue;
       }
       for (const word of pattern.anchors) {
+        if (word.endsWith('*')) {
+          index.byPrefix.push([word.slice(0, -1), pattern]);
+          continue;
+        }
         const list = index.byWord.get(word);
         if (list) list.push(pattern);
         else index.byWord.set(word, [pattern]);
@@ -130,6 +146,16 @@ export class CompiledRuleSet {
 
   get views(): ViewName[] {
     return [...this.indexes.keys()];
+  }
+
+  /** Every RegExp this rule set runs (patterns and guards), deduplicated: for the ReDoS check in the tests. */
+  regexes(): RegExp[] {
+    const all = new Map<string, RegExp>();
+    const add = (regex: RegExp): void => void all.set(`/${regex.source}/${regex.flags}`, regex);
+    for (const index of this.indexes.values()) for (const list of index.byWord.values()) for (const p of list) add(p.regex);
+    for (const pattern of this.alwaysRun) add(pattern.regex);
+    for (const rule of this.rules) for (const guards of rule.guards.values()) guards.forEach(add);
+    return [...all.values()];
   }
 
   /** Every finding in one piece of text (offsets relative to that text). At most one finding per rule. */
@@ -148,15 +174,30 @@ export class CompiledRuleSet {
       for (const pattern of this.alwaysRun) candidates.add(pattern);
     }
     if (!candidates) return [];
-    const hits = new Map<CompiledRule, { pattern: CompiledPattern; start: number; end: number }>();
+    const hits = new Map<CompiledRule, Hit[]>();
     for (const pattern of candidates) {
-      if (hits.has(pattern.rule)) continue;
+      const previous = hits.get(pattern.rule);
+      // One hit per rule is enough, except for rules whose grammar check may reject a hit: they keep every
+      // occurrence of every pattern (bounded) so a later valid one still counts.
+      if (previous && !pattern.rule.rule.grammar) continue;
       const view = getView(message, pattern.view);
-      const m = pattern.regex.exec(viewText(view));
-      if (!m) continue;
-      // The match starts at the space before its first word.
-      const span = originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length);
-      hits.set(pattern.rule, { pattern, ...span });
+      const text = viewText(view);
+      const list = previous ?? [];
+      if (pattern.rule.rule.grammar) {
+        pattern.globalRegex ??= new RegExp(pattern.regex.source, 'g');
+        pattern.globalRegex.lastIndex = 0;
+        let m: RegExpExecArray | null;
+        while (list.length < MAX_HITS_PER_RULE && (m = pattern.globalRegex.exec(text)) !== null) {
+          list.push({ pattern, ...originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length) });
+          // Step past the first word of this match so overlapping later occurrences are found too.
+          pattern.globalRegex.lastIndex = m.index + 1;
+        }
+      } else {
+        const m = pattern.regex.exec(text);
+        // The match starts at the space before its first word.
+        if (m) list.push({ pattern, ...originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length) });
+      }
+      if (list.length) hits.set(pattern.rule, list);
     }
     if (hits.size === 0) return [];
     return this.confirm(message, hits);
@@ -172,6 +213,7 @@ export class CompiledRuleSet {
       for (const word of expanded[viewName]) {
         const list = index.byWord.get(word);
         if (list) (found ??= []).push(...list);
+        for (const [stem, pattern] of index.byPrefix) if (word.startsWith(stem)) (found ??= []).push(pattern);
       }
     }
     const result = found ?? NO_PATTERNS;
@@ -183,18 +225,20 @@ export class CompiledRuleSet {
   /** Apply guards and grammar to the rules whose patterns matched. */
   private confirm(
     message: NormalizedMessage,
-    hits: Map<CompiledRule, { pattern: CompiledPattern; start: number; end: number }>,
+    hits: Map<CompiledRule, Hit[]>,
   ): Finding[] {
     let grammar: GrammarContext | undefined;
     const findings: Finding[] = [];
     const ordered = [...hits.entries()].sort((a, b) => a[0].order - b[0].order);
-    for (const [compiled, hit] of ordered) {
+    for (const [compiled, candidates] of ordered) {
       const { rule } = compiled;
       if (this.guarded(message, compiled)) continue;
-      if (rule.grammar && hit.pattern.language === 'en') {
+      const hit = candidates.find((candidate) => {
+        if (!rule.grammar || candidate.pattern.language !== 'en') return true;
         grammar ??= new GrammarContext(message.original);
-        if (!grammar.allows(hit, rule.grammar)) continue;
-      }
+        return grammar.allows(candidate, rule.grammar);
+      });
+      if (!hit) continue;
       findings.push({
         ruleId: rule.id,
         category: rule.category,

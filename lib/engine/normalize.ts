@@ -86,7 +86,8 @@ const EN_EXPANSIONS: Record<string, string> = {
   dont: 'do not', doesnt: 'does not', didnt: 'did not', cant: 'can not', cannot: 'can not', wont: 'will not',
   isnt: 'is not', arent: 'are not', wasnt: 'was not', shouldnt: 'should not', wouldnt: 'would not',
   couldnt: 'could not', havent: 'have not', hasnt: 'has not', aint: 'is not', dnt: 'do not', dun: 'do not',
-  youl: 'you will', youd: 'you would', theyre: 'they are', thats: 'that is', whats: 'what is',
+  youl: 'you will', youd: 'you would', theyl: 'they will', itl: 'it will', youve: 'you have',
+  weve: 'we have', theyve: 'they have', theyre: 'they are', thats: 'that is', whats: 'what is',
   lets: 'let us', gimme: 'give me', lemme: 'let me', tho: 'though', thru: 'through', 'b4': 'before',
   bf: 'boyfriend', gf: 'girlfriend', bday: 'birthday', msg: 'message', msgs: 'messages', txt: 'text',
   abt: 'about', n: 'and', nd: 'and', w: 'with', wit: 'with', k: 'ok', kk: 'ok', okay: 'ok',
@@ -273,7 +274,10 @@ export function squeeze(s: string): string {
   return out;
 }
 
-/** Leetspeak digits and symbols inside words: "h0tel", "s3nd", "n00dz". Pure numbers ("500k") are left alone. */
+/**
+ * Leetspeak digits and symbols in words: "h0tel", "s3nd", "n00dz", and one look-alike digit at the start or end
+ * of a longer word ("0ld", "3xpose", "0tp", "tim3"). Numbers and amounts ("500k", "10tr", "b4") are left alone.
+ */
 function unleet(s: string): string {
   if (!/[0-9@$!]/.test(s) || !/[a-z]/.test(s)) return s;
   let out = '';
@@ -283,8 +287,15 @@ function unleet(s: string): string {
     if (sub !== undefined && isLetterBefore(s, i) && isLetterAfter(s, i)) out += sub;
     else out += ch;
   }
+  const edge = EDGE_LEET[out[0]];
+  if (edge && /^.[a-z]{2,}$/.test(out)) out = edge + out.slice(1);
+  const last = EDGE_LEET[out[out.length - 1]];
+  if (last && /^[a-z]{2,}.$/.test(out)) out = out.slice(0, -1) + last;
   return out;
 }
+
+/** Digits that stand for letters at a word's edge; 1, 2 and 4 are left out ("any1", "2day", "b4" mean words). */
+const EDGE_LEET: Record<string, string> = { '0': 'o', '3': 'e', '5': 's', '7': 't', '@': 'a', $: 's' };
 
 function isLetterBefore(s: string, i: number): boolean {
   let j = i - 1;

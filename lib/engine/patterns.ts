@@ -15,7 +15,10 @@ type PatternNode =
 
 export interface CompiledPhrase {
   regex: RegExp;
-  /** Words of which every match contains at least one; null when no such set exists (the pattern always runs). */
+  /**
+   * Words of which every match contains at least one ("stem*" stands for any word starting with stem); null when
+   * no such set exists (the pattern then runs on every message).
+   */
   anchors: string[] | null;
   /** True when the anchors are all very common words: the pattern works but rarely gets skipped. */
   weakAnchor: boolean;
@@ -183,6 +186,10 @@ function nodeAnchor(node: PatternNode, common: ReadonlySet<string>): AnchorChoic
     for (const w of node.words) if (wordCost(w, common) < wordCost(best, common)) best = w;
     return { words: [best], cost: wordCost(best, common) };
   }
+  if (node.kind === 'prefix') {
+    // A prefix anchor ("pic*") is written with its star; the matcher tests words that start with the stem.
+    return { words: [node.stem + '*'], cost: wordCost(node.stem, common) + 2 };
+  }
   if (node.kind === 'group' && !node.optional) {
     const words: string[] = [];
     let cost = 0;
@@ -200,6 +207,10 @@ function nodeAnchor(node: PatternNode, common: ReadonlySet<string>): AnchorChoic
 /** Compile one phrase pattern for one view. Throws PatternError with the reason. */
 export function compilePhrase(source: string, view: ViewName, macros: Readonly<Record<string, string>>): CompiledPhrase {
   const ctx: ParseContext = { view, macros, depth: 0, source };
+  // "(the)?" is RegExp habit, not this syntax: here "?" is a question-mark word, so it must stand apart.
+  if (/[)\]]\?/.test(source)) {
+    throw new PatternError('"?" right after a group: write [words] for optional words, or "( … ) ?" with a space for a question mark', source);
+  }
   const tokens = lex(source);
   if (tokens.length === 0) throw new PatternError('empty pattern', source);
   const alternatives = parseAlternatives(tokens, { i: 0 }, ctx, null);
@@ -213,6 +224,6 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
   return {
     regex,
     anchors: anchor ? anchor.words : null,
-    weakAnchor: anchor ? anchor.words.every((w) => common.has(w)) : true,
+    weakAnchor: anchor ? anchor.words.every((w) => common.has(w.replace(/\*$/, ''))) : true,
   };
 }

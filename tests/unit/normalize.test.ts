@@ -56,6 +56,7 @@ describe('normalisation', () => {
   it('undoes leetspeak inside words but leaves numbers alone', () => {
     expect(en('s3nd me a p1c at the h0tel')).toBe('send me a picture at the hotel');
     expect(en('500k or 10tr')).toBe('500k or 10tr');
+    expect(en('0ld 3xpose 0tp b4 any1')).toBe('old expose otp before any1');
   });
 
   it('squeezes stretched letters the same way on both sides', () => {

@@ -54,6 +54,8 @@ describe('phrase patterns', () => {
     expect(() => compilePhrase('~3', 'en', {})).toThrow(/required word/);
     expect(() => compilePhrase('send ~99 pic', 'en', {})).toThrow(/gap/);
     expect(() => compilePhrase('a* b', 'en', {})).toThrow(/too short/);
+    expect(() => compilePhrase('send (the)? pic', 'en', {})).toThrow(/right after a group/);
+    expect(compilePhrase('(are|r) you alone ?', 'en', {}).regex.source).toContain('\\?');
   });
 
   it('picks a distinctive anchor word every match must contain', () => {
@@ -61,6 +63,7 @@ describe('phrase patterns', () => {
     expect(compiled.anchors).not.toBeNull();
     expect(compiled.anchors?.every((w) => ['tel', 'mom', 'dad'].includes(w))).toBe(true);
     expect(compilePhrase('you are', 'en', {}).weakAnchor).toBe(true);
-    expect(compilePhrase('pic* ~2 now', 'en', {}).anchors).toEqual(['now']);
+    expect(compilePhrase('pic* ~2 now', 'en', {}).anchors).toEqual(['pic*']);
+    expect(matches('pic* ~2 now', 'send pictures right now')).toBe(true);
   });
 });
