@@ -1,6 +1,8 @@
 /**
  * The `not-alone` command line. Commands live in cli/commands/, one per file; this file only dispatches.
  *   not-alone scan --format jsonl --jsonl FILE      machine mode (one JSON result per input line)
+ *   not-alone scan FILE… [--out report.html]        exported chats (commands/scan-files.ts)
+ *   not-alone verify FILE…                          a report's integrity (commands/verify.ts)
  *   not-alone help
  */
 import { lastOption, parseArgs } from './args';
@@ -14,6 +16,14 @@ Usage:
   not-alone scan --format jsonl --jsonl FILE [--sensitivity cautious|balanced|relaxed]
       Read one JSON object a line ({"id","conversation"?,"from"?,"text","ts"?}; FILE may be - for stdin) and
       print one JSON result a line: {"id","conversation","flagged","categories","rules","level","alert"}.
+  not-alone scan FILE… [--format auto|whatsapp|signal|telegram|messenger|instagram|discord] [--self NAME]
+                 [--lang auto|en|vi] [--sensitivity …] [--out report.json|report.csv|report.html]… [--no-color] [--quiet]
+      Scan exported chats offline (WhatsApp "Export chat" .txt, Telegram Desktop result.json, Messenger/Instagram
+      message_N.json, DiscordChatExporter .json/.csv, or a folder or .zip of them): prints each conversation's level
+      and top findings, and --out writes the same report as the extension's report page. --self names your own
+      account (otherwise the most likely owner is taken and printed). See docs/scan-exported-chats.md.
+  not-alone verify FILE…
+      Check a report's integrity hashes and say which record changed: exit 0 intact, 1 changed, 2 not a report.
   not-alone help
 
 Exit codes: 0 done, 2 bad input or usage, 1 unexpected failure.

@@ -9,7 +9,9 @@ import { createEngine, type Engine } from '../lib/engine';
 import { CATEGORY_IDS, type CategoryId, type Language, type Sensitivity } from '../lib/engine/taxonomy';
 import { loadBundledRules } from '../lib/node/rule-files';
 
-const CORPUS = resolve(import.meta.dirname, '../tests/corpus');
+export const CORPUS = resolve(import.meta.dirname, '../tests/corpus');
+/** A held-out set written independently and never used to tune rules: it measures generalisation. */
+export const HOLDOUT = resolve(CORPUS, 'holdout');
 
 export interface CorpusMessage {
   text: string;
@@ -42,15 +44,15 @@ function score(tp: number, fp: number, fn: number): Score {
   return { tp, fp, fn, precision, recall, f1 };
 }
 
-export function loadMessages(language: Language): CorpusMessage[] {
-  return readFileSync(join(CORPUS, `messages-${language}.jsonl`), 'utf8')
+export function loadMessages(language: Language, corpus = CORPUS): CorpusMessage[] {
+  return readFileSync(join(corpus, `messages-${language}.jsonl`), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as CorpusMessage);
 }
 
-export function loadConversations(): CorpusConversation[] {
-  const dir = join(CORPUS, 'conversations');
+export function loadConversations(corpus = CORPUS): CorpusConversation[] {
+  const dir = join(corpus, 'conversations');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -78,7 +80,11 @@ export interface EvaluationResult {
   sweep: Record<string, string[]>;
 }
 
-export function evaluate(sensitivity: Sensitivity = 'balanced', engine: Engine = createEngine(loadBundledRules(), { sensitivity })): EvaluationResult {
+export function evaluate(
+  sensitivity: Sensitivity = 'balanced',
+  engine: Engine = createEngine(loadBundledRules(), { sensitivity }),
+  corpus = CORPUS,
+): EvaluationResult {
   const sweep: Record<string, string[]> = {};
   const recordSweep = (ruleIds: string[], text: string): void => {
     for (const id of ruleIds) (sweep[id] ??= []).push(text);
@@ -86,13 +92,13 @@ export function evaluate(sensitivity: Sensitivity = 'balanced', engine: Engine =
 
   const messages = {} as EvaluationResult['messages'];
   for (const language of ['en', 'vi'] as const) {
-    const corpus = loadMessages(language);
+    const items = loadMessages(language, corpus);
     let tp = 0;
     let fp = 0;
     let fn = 0;
     const perCategory = Object.fromEntries(CATEGORY_IDS.map((c) => [c, { tp: 0, fp: 0, fn: 0 }])) as Record<CategoryId, { tp: number; fp: number; fn: number }>;
     const errors: MessageErrors = { falsePositives: [], falseNegatives: [] };
-    for (const item of corpus) {
+    for (const item of items) {
       const result = engine.conversation().add({ id: 'm', from: 'other', text: item.text });
       const found = new Set(result.findings.map((f) => f.category));
       const risky = item.categories.length > 0;
@@ -117,12 +123,12 @@ export function evaluate(sensitivity: Sensitivity = 'balanced', engine: Engine =
       overall: score(tp, fp, fn),
       byCategory: Object.fromEntries(CATEGORY_IDS.map((c) => [c, score(perCategory[c].tp, perCategory[c].fp, perCategory[c].fn)])) as Record<CategoryId, Score>,
       errors,
-      count: corpus.length,
+      count: items.length,
     };
   }
 
   const conversations: EvaluationResult['conversations'] = { risky: 0, benign: 0, riskyAlerted: 0, benignAlerted: 0, latencies: [], missed: [], falseAlerts: [] };
-  for (const conversation of loadConversations()) {
+  for (const conversation of loadConversations(corpus)) {
     const analyzer = engine.conversation();
     let alertAt = -1;
     conversation.messages.forEach((message, index) => {

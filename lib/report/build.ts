@@ -1,0 +1,209 @@
+/**
+ * Builds a report from stored conversations (the extension's storage shape; the CLI converts parsed chat exports
+ * into the same shape). Pure apart from WebCrypto hashing.
+ */
+import { ConversationRiskTracker, SENSITIVITY_PRESETS } from '../engine/risk';
+import { levelRank, type RiskLevel, type Sensitivity } from '../engine/taxonomy';
+import type { UiLanguage } from '../i18n';
+import type { StoredConversation, StoredMessage } from '../storage/schema';
+import { canonicalJson, messageRecordHash, sha256Hex } from './integrity';
+import { createRedactor, type RedactionOptions, type Redactor } from './redact';
+import {
+  CANONICALIZATION,
+  REPORT_FORMAT,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type ReportContent,
+  type ReportConversation,
+  type ReportMessage,
+  type ReportParticipant,
+  type TimelinePoint,
+} from './schema';
+
+export interface BuildReportOptions {
+  /** Language of the printable report and its labels. */
+  language: UiLanguage;
+  generator: 'extension' | 'cli';
+  /** Version of the extension or CLI that made the report. */
+  generatorVersion?: string;
+  /** Messages kept before and after each flagged message; null or undefined keeps every stored message. */
+  contextMessages?: number | null;
+  /** Hide the user's name, phone numbers and e-mail addresses; null or undefined hides nothing. */
+  redaction?: RedactionOptions | null;
+  /** Sensitivity the risk timeline is recomputed with (default balanced). */
+  sensitivity?: Sensitivity;
+  /** IANA time zone for the printable report (default: this computer's). */
+  timeZone?: string;
+  /** Report time in ms (default now); tests pass a fixed value. */
+  now?: number;
+}
+
+/** An ISO 8601 UTC time, or null for a value that is not a usable time. */
+export function isoTime(ms: number | undefined | null): string | null {
+  if (ms === undefined || ms === null || !Number.isFinite(ms)) return null;
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < 1970 || year > 9999) return null;
+  return date.toISOString();
+}
+
+const EPOCH = new Date(0).toISOString();
+
+export function defaultTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/**
+ * Which stored messages a report or the report page shows: every flagged message and up to `context` messages
+ * before and after each. Returns indexes into `messages`, ascending. `null` keeps all.
+ */
+export function selectContext(messages: readonly Pick<StoredMessage, 'findings'>[], context: number | null | undefined): number[] {
+  if (context === null || context === undefined) return messages.map((_, i) => i);
+  const keep = new Set<number>();
+  messages.forEach((message, i) => {
+    if (message.findings.length === 0) return;
+    for (let j = Math.max(0, i - context); j <= Math.min(messages.length - 1, i + context); j++) keep.add(j);
+  });
+  return [...keep].sort((a, b) => a - b);
+}
+
+/** Timeline points kept per conversation at most (flagged messages are always kept). */
+export const MAX_TIMELINE_POINTS = 400;
+
+/**
+ * The conversation's risk after each stored message, recomputed from the stored findings. Long conversations (a
+ * 100,000-message chat export) are sampled evenly down to about MAX_TIMELINE_POINTS, always keeping the first, the
+ * last and every flagged message.
+ */
+export function riskTimeline(conversation: Pick<StoredConversation, 'messages'>, sensitivity: Sensitivity = 'balanced', maxPoints = MAX_TIMELINE_POINTS): TimelinePoint[] {
+  const tracker = new ConversationRiskTracker(SENSITIVITY_PRESETS[sensitivity]);
+  const count = conversation.messages.length;
+  const step = Math.max(1, Math.ceil(count / Math.max(1, maxPoints)));
+  const points: TimelinePoint[] = [];
+  conversation.messages.forEach((message, index) => {
+    const risk = tracker.add({ id: message.id, from: message.from, ts: message.ts }, message.findings);
+    if (index % step === 0 || index === count - 1 || message.findings.length > 0) {
+      points.push({ messageIndex: index, at: isoTime(message.ts ?? message.seenAt), score: risk.score, level: risk.level });
+    }
+  });
+  return points;
+}
+
+function highest(levels: Iterable<RiskLevel>): RiskLevel {
+  let out: RiskLevel = 'none';
+  for (const level of levels) if (levelRank(level) > levelRank(out)) out = level;
+  return out;
+}
+
+async function buildMessage(conversation: StoredConversation, index: number, redactor: Redactor | null): Promise<ReportMessage> {
+  const message = conversation.messages[index];
+  let text = message.text;
+  let findings = [...message.findings]
+    .filter((f) => f.start <= f.end && f.end <= message.text.length)
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    .map((f) => ({ ruleId: f.ruleId, category: f.category, language: f.language, weight: f.weight, start: f.start, end: f.end, matched: f.matched }));
+  let sender = message.sender || null;
+  if (redactor) {
+    const redacted = redactor.text(message.text, message.from);
+    text = redacted.text;
+    findings = findings.map((f) => {
+      const start = redacted.map(f.start, 'start');
+      const end = Math.max(start, redacted.map(f.end, 'end'));
+      return { ...f, start, end, matched: text.slice(start, end) };
+    });
+    if (sender !== null) sender = message.from === 'self' && redactor.settings.ownName ? '[name]' : redactor.label(sender, message.from);
+  } else {
+    findings = findings.map((f) => ({ ...f, matched: text.slice(f.start, f.end) }));
+  }
+  const sentAt = isoTime(message.ts);
+  const seenAt = isoTime(message.seenAt) ?? EPOCH;
+  const sha256 = await messageRecordHash({ conversation: conversation.key, index, id: message.id, from: message.from, sender, sentAt, seenAt, text, findings });
+  return { index, id: message.id, from: message.from, sender, sentAt, seenAt, text, flagged: findings.length > 0, findings, sha256 };
+}
+
+function participantsOf(messages: readonly ReportMessage[]): ReportParticipant[] {
+  const byKey = new Map<string, ReportParticipant>();
+  byKey.set('self\u0000', { role: 'self', name: null, messageCount: 0 });
+  for (const message of messages) {
+    const key = `${message.from}\u0000${message.sender ?? ''}`;
+    const entry = byKey.get(key) ?? { role: message.from, name: message.sender, messageCount: 0 };
+    entry.messageCount++;
+    byKey.set(key, entry);
+  }
+  const selfNamed = [...byKey.values()].some((p) => p.role === 'self' && p.name !== null);
+  return [...byKey.values()]
+    .filter((p) => p.messageCount > 0 || (p.role === 'self' && !selfNamed))
+    .sort((a, b) => (a.role === b.role ? b.messageCount - a.messageCount : a.role === 'self' ? -1 : 1));
+}
+
+async function buildConversation(conversation: StoredConversation, options: BuildReportOptions, redactor: Redactor | null): Promise<ReportConversation> {
+  const indexes = selectContext(conversation.messages, options.contextMessages);
+  const messages: ReportMessage[] = [];
+  // Hash in batches: a long chat export can hold 100,000 messages.
+  for (let start = 0; start < indexes.length; start += 1000) {
+    messages.push(...(await Promise.all(indexes.slice(start, start + 1000).map((index) => buildMessage(conversation, index, redactor)))));
+  }
+  const label = (text: string, from: 'self' | 'other' = 'other') => (redactor ? redactor.label(text, from) : text);
+  return {
+    key: conversation.key,
+    site: conversation.site,
+    title: label(conversation.title),
+    url: conversation.url,
+    firstSeen: isoTime(conversation.firstSeen) ?? EPOCH,
+    lastUpdated: isoTime(conversation.updatedAt) ?? EPOCH,
+    savedByUser: conversation.saved,
+    level: conversation.risk.level,
+    peakLevel: highest([conversation.peakLevel, conversation.risk.level]),
+    score: conversation.risk.score,
+    categories: [...conversation.risk.categories],
+    reasons: conversation.risk.reasons.map((r) => ({ ...r, matched: label(r.matched, r.from) })),
+    participants: participantsOf(messages),
+    storedMessageCount: conversation.messages.length,
+    omittedMessageCount: conversation.messages.length - messages.length,
+    messages,
+    timeline: riskTimeline(conversation, options.sensitivity),
+  };
+}
+
+/** SHA-256 of the canonical JSON of a report without its `integrity` member. */
+export function reportContentHash(report: ReportContent | Report): Promise<string> {
+  const content: Record<string, unknown> = { ...report };
+  delete content.integrity;
+  return sha256Hex(canonicalJson(content));
+}
+
+export async function buildReport(conversations: readonly StoredConversation[], options: BuildReportOptions): Promise<Report> {
+  const redaction = options.redaction ?? null;
+  const redactor = redaction && (redaction.phones || redaction.emails || (redaction.ownNames ?? []).some((n) => [...n.trim()].length >= 2)) ? createRedactor(redaction) : null;
+  const built: ReportConversation[] = [];
+  for (const conversation of conversations) built.push(await buildConversation(conversation, options, redactor));
+  const allMessages = built.flatMap((c) => c.messages);
+  const times = allMessages.map((m) => m.sentAt ?? m.seenAt).sort();
+  const content: ReportContent = {
+    format: REPORT_FORMAT,
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: isoTime(options.now ?? Date.now()) ?? EPOCH,
+    generator: { name: 'not-alone', kind: options.generator, version: (options.generatorVersion ?? 'unknown').slice(0, 40) },
+    language: options.language,
+    timeZone: (options.timeZone ?? defaultTimeZone()).slice(0, 64),
+    settings: {
+      contextMessages: options.contextMessages ?? null,
+      sensitivity: options.sensitivity ?? 'balanced',
+      redaction: redactor ? redactor.settings : null,
+    },
+    summary: {
+      conversations: built.length,
+      messages: allMessages.length,
+      flaggedMessages: allMessages.filter((m) => m.flagged).length,
+      highestLevel: highest(built.map((c) => c.level)),
+      from: times[0] ?? null,
+      to: times[times.length - 1] ?? null,
+    },
+    conversations: built,
+  };
+  return { ...content, integrity: { algorithm: 'SHA-256', canonicalization: CANONICALIZATION, contentSha256: await reportContentHash(content) } };
+}

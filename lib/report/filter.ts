@@ -1,0 +1,56 @@
+/** Filtering stored conversations for the report page (and the CLI's own selection options). Pure. */
+import { levelRank, type CategoryId, type RiskLevel } from '../engine/taxonomy';
+import type { StoredConversation } from '../storage/schema';
+
+export interface ConversationFilter {
+  /** Site id (`demo`, `whatsapp`...); empty for every site. */
+  site?: string;
+  /** `flagged`: conversations with flagged messages (default); `all`: everything stored; a level: at least that level. */
+  level?: 'flagged' | 'all' | RiskLevel;
+  category?: CategoryId | '';
+  /** Inclusive bounds in ms: a conversation matches when one of its messages falls between them. */
+  from?: number | null;
+  to?: number | null;
+}
+
+export function hasEvidence(conversation: Pick<StoredConversation, 'messages'>): boolean {
+  return conversation.messages.some((m) => m.findings.length > 0);
+}
+
+function messageTime(message: StoredConversation['messages'][number]): number {
+  return message.ts ?? message.seenAt;
+}
+
+export function matchesFilter(conversation: StoredConversation, filter: ConversationFilter): boolean {
+  if (filter.site && conversation.site !== filter.site) return false;
+  const level = filter.level ?? 'flagged';
+  if (level === 'flagged' && !hasEvidence(conversation)) return false;
+  if (level !== 'flagged' && level !== 'all' && levelRank(conversation.risk.level) < levelRank(level)) return false;
+  if (filter.category) {
+    const category = filter.category;
+    const inRisk = conversation.risk.categories.includes(category);
+    const inFindings = conversation.messages.some((m) => m.findings.some((f) => f.category === category));
+    if (!inRisk && !inFindings) return false;
+  }
+  const from = filter.from ?? null;
+  const to = filter.to ?? null;
+  if (from !== null || to !== null) {
+    const times = conversation.messages.length ? conversation.messages.map(messageTime) : [conversation.updatedAt];
+    if (!times.some((time) => (from === null || time >= from) && (to === null || time <= to))) return false;
+  }
+  return true;
+}
+
+/** Matching conversations, most serious first, then most recently updated. */
+export function filterConversations(conversations: Iterable<StoredConversation>, filter: ConversationFilter): StoredConversation[] {
+  return [...conversations]
+    .filter((c) => matchesFilter(c, filter))
+    .sort((a, b) => levelRank(b.risk.level) - levelRank(a.risk.level) || b.updatedAt - a.updatedAt);
+}
+
+/** The names the user appears under in these conversations (senders of their own messages), for redaction. */
+export function ownNames(conversations: Iterable<StoredConversation>): string[] {
+  const names = new Set<string>();
+  for (const conversation of conversations) for (const m of conversation.messages) if (m.from === 'self' && m.sender?.trim()) names.add(m.sender.trim());
+  return [...names];
+}

@@ -1,0 +1,117 @@
+/**
+ * Optional redaction before a report is shared: the user's own name(s), phone numbers and e-mail addresses are
+ * replaced by `[name]`, `[phone]` and `[email]`. Finding offsets are moved with the text so highlights stay right.
+ * Names are hidden in every message (others write the user's name too); phone numbers and e-mail addresses in the
+ * user's own messages only by default, because the other person's number can be the most useful evidence.
+ */
+import type { RedactionSettings } from './schema';
+
+export interface RedactionOptions {
+  /** The user's own names as they appear in chats (display name, first name...). Names shorter than 2 letters are ignored. */
+  ownNames?: readonly string[];
+  phones?: boolean;
+  emails?: boolean;
+  /** Where phone numbers and e-mail addresses are hidden (default: the user's own messages). */
+  scope?: 'self' | 'all';
+}
+
+export const REDACTED = { name: '[name]', phone: '[phone]', email: '[email]' } as const;
+
+interface Span {
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// A run of digits with the usual separators; 9 to 15 digits (Vietnamese mobiles have 10, with +84 11).
+const PHONE = /(?<![\p{L}\p{N}])\+?\(?\d[\d .\-()]{6,20}\d(?![\p{L}\p{N}])/gu;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function namePattern(names: readonly string[]): RegExp | null {
+  const usable = [...new Set(names.map((n) => n.trim()).filter((n) => [...n].length >= 2))].sort((a, b) => b.length - a.length);
+  if (usable.length === 0) return null;
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${usable.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+}
+
+function collect(pattern: RegExp, text: string, replacement: string, accept: (match: string) => boolean = () => true): Span[] {
+  const spans: Span[] = [];
+  pattern.lastIndex = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match.index === undefined || !accept(match[0])) continue;
+    spans.push({ start: match.index, end: match.index + match[0].length, replacement });
+  }
+  return spans;
+}
+
+function digitCount(text: string): number {
+  return text.replace(/\D/g, '').length;
+}
+
+export interface Redactor {
+  readonly settings: RedactionSettings;
+  /** Redact one message's text; `from` decides whether phone numbers and e-mail addresses are in scope. */
+  text(text: string, from: 'self' | 'other'): { text: string; map(offset: number, edge: 'start' | 'end'): number };
+  /** Redact a short label (a sender name, a title): names always, numbers and addresses when in scope for `from`. */
+  label(text: string, from: 'self' | 'other'): string;
+}
+
+export function createRedactor(options: RedactionOptions): Redactor {
+  const names = namePattern(options.ownNames ?? []);
+  const scope = options.scope ?? 'self';
+  const settings: RedactionSettings = {
+    ownName: names !== null,
+    phones: options.phones ?? false,
+    emails: options.emails ?? false,
+    scope,
+  };
+
+  const spansOf = (text: string, from: 'self' | 'other'): Span[] => {
+    const inScope = scope === 'all' || from === 'self';
+    const spans: Span[] = [];
+    if (settings.emails && inScope) spans.push(...collect(EMAIL, text, REDACTED.email));
+    if (settings.phones && inScope) {
+      spans.push(...collect(PHONE, text, REDACTED.phone, (m) => digitCount(m) >= 9 && digitCount(m) <= 15));
+    }
+    if (names) spans.push(...collect(names, text, REDACTED.name));
+    // Earlier spans win; an overlapping later span is dropped (an e-mail address containing the name stays [email]).
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const kept: Span[] = [];
+    for (const span of spans) {
+      const last = kept[kept.length - 1];
+      if (last && span.start < last.end) continue;
+      kept.push(span);
+    }
+    return kept;
+  };
+
+  const apply = (text: string, spans: Span[]) => {
+    let out = '';
+    let cursor = 0;
+    for (const span of spans) {
+      out += text.slice(cursor, span.start) + span.replacement;
+      cursor = span.end;
+    }
+    out += text.slice(cursor);
+    const map = (offset: number, edge: 'start' | 'end'): number => {
+      let shift = 0;
+      for (const span of spans) {
+        if (offset <= span.start) break;
+        // Inside a replaced span: widen to the whole replacement.
+        if (offset < span.end) return edge === 'start' ? span.start + shift : span.start + shift + span.replacement.length;
+        shift += span.replacement.length - (span.end - span.start);
+      }
+      return offset + shift;
+    };
+    return { text: out, map };
+  };
+
+  return {
+    settings,
+    text: (text, from) => apply(text, spansOf(text, from)),
+    label: (text, from) => apply(text, spansOf(text, from)).text,
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The report format shared by the extension's report page and the CLI (`not-alone scan ... --out`): one zod schema,
+ * versioned. `docs/report-schema.json` is generated from it (`npm run build:schema` / tests/unit/report-schema.test.ts
+ * fails when it is stale). A change that an older reader could misread needs a new `schemaVersion`.
+ *
+ * Pure: no DOM, no `browser.*`, no Node APIs.
+ */
+import { z } from 'zod';
+import { CATEGORY_IDS, LANGUAGES, RISK_LEVELS, SENSITIVITIES } from '../engine/taxonomy';
+
+export const REPORT_FORMAT = 'not-alone-report';
+export const REPORT_SCHEMA_VERSION = 1;
+/** How `sha256` values are computed (see integrity.ts). Named so a future change cannot be confused with this one. */
+export const CANONICALIZATION = 'not-alone-canonical-json-1';
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex digits');
+const IsoDate = z.iso.datetime({ offset: true });
+const Direction = z.enum(['self', 'other']);
+
+export const ReportFindingSchema = z.strictObject({
+  ruleId: z.string().max(120),
+  category: z.enum(CATEGORY_IDS),
+  language: z.enum(LANGUAGES),
+  weight: z.number().min(0).max(10),
+  /** Offsets into `text` (UTF-16 code units, end exclusive), after redaction. */
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  /** `text.slice(start, end)`: the words that raised the flag. */
+  matched: z.string(),
+});
+export type ReportFinding = z.infer<typeof ReportFindingSchema>;
+
+export const ReportMessageSchema = z.strictObject({
+  /** Position among the conversation's stored messages (0-based); gaps are messages left out of the context. */
+  index: z.number().int().min(0),
+  id: z.string().min(1).max(300),
+  from: Direction.describe('self: written by the person the extension protects; other: by someone else'),
+  sender: z.string().nullable().describe('display name shown by the chat app, when it showed one'),
+  sentAt: IsoDate.nullable().describe('time the chat app showed for the message, when it showed one'),
+  seenAt: IsoDate.describe('when Not Alone first read the message'),
+  text: z.string(),
+  flagged: z.boolean(),
+  findings: z.array(ReportFindingSchema),
+  /** SHA-256 of this message record (see integrity.ts `messageRecordHash`). */
+  sha256: Sha256Hex,
+});
+export type ReportMessage = z.infer<typeof ReportMessageSchema>;
+
+export const ReportParticipantSchema = z.strictObject({
+  role: Direction,
+  /** Display name from the chat app; null when it showed none (the user's own side often has none). */
+  name: z.string().nullable(),
+  messageCount: z.number().int().min(0),
+});
+export type ReportParticipant = z.infer<typeof ReportParticipantSchema>;
+
+export const TimelinePointSchema = z.strictObject({
+  /** `index` of the message after which the risk was measured. */
+  messageIndex: z.number().int().min(0),
+  at: IsoDate.nullable(),
+  score: z.number().min(0),
+  level: z.enum(RISK_LEVELS),
+});
+export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
+
+export const ReportReasonSchema = z.strictObject({
+  category: z.enum(CATEGORY_IDS),
+  ruleId: z.string().max(120),
+  messageId: z.string().max(300),
+  matched: z.string(),
+  from: Direction,
+  contribution: z.number(),
+});
+
+export const ReportConversationSchema = z.strictObject({
+  key: z.string().min(1).max(400),
+  site: z.string().min(1).max(100),
+  title: z.string(),
+  url: z.string(),
+  firstSeen: IsoDate,
+  lastUpdated: IsoDate,
+  /** The user pressed "Save for a report" on this conversation. */
+  savedByUser: z.boolean(),
+  level: z.enum(RISK_LEVELS),
+  peakLevel: z.enum(RISK_LEVELS),
+  score: z.number(),
+  categories: z.array(z.enum(CATEGORY_IDS)),
+  reasons: z.array(ReportReasonSchema),
+  participants: z.array(ReportParticipantSchema),
+  storedMessageCount: z.number().int().min(0),
+  /** Stored messages left out because they were further from a flagged message than `settings.contextMessages`. */
+  omittedMessageCount: z.number().int().min(0),
+  messages: z.array(ReportMessageSchema),
+  /**
+   * Conversation risk after each stored message, recomputed from the stored findings (long conversations sampled to
+   * about 400 points, always keeping the first, the last and every flagged message).
+   */
+  timeline: z.array(TimelinePointSchema),
+});
+export type ReportConversation = z.infer<typeof ReportConversationSchema>;
+
+export const RedactionSettingsSchema = z.strictObject({
+  /** The user's own name(s) were replaced by `[name]` (the names themselves are never written to the report). */
+  ownName: z.boolean(),
+  phones: z.boolean(),
+  emails: z.boolean(),
+  /** Where phone numbers and e-mail addresses were hidden: the user's own messages only, or every message. */
+  scope: z.enum(['self', 'all']),
+});
+export type RedactionSettings = z.infer<typeof RedactionSettingsSchema>;
+
+export const ReportIntegritySchema = z.strictObject({
+  algorithm: z.literal('SHA-256'),
+  canonicalization: z.literal(CANONICALIZATION),
+  /** SHA-256 of the canonical JSON of the report without `integrity`. */
+  contentSha256: Sha256Hex,
+});
+
+export const ReportSchema = z
+  .strictObject({
+    format: z.literal(REPORT_FORMAT),
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    generatedAt: IsoDate,
+    generator: z.strictObject({
+      name: z.literal('not-alone'),
+      kind: z.enum(['extension', 'cli']),
+      version: z.string().max(40),
+    }),
+    /** Language of the printable report and of the labels; message text is never translated. */
+    language: z.enum(['en', 'vi']),
+    /** IANA time zone the printable report shows times in (timestamps in this file are UTC). */
+    timeZone: z.string().max(64),
+    settings: z.strictObject({
+      /** Messages kept around each flagged message; null means every stored message. */
+      contextMessages: z.number().int().min(0).nullable(),
+      sensitivity: z.enum(SENSITIVITIES),
+      redaction: RedactionSettingsSchema.nullable(),
+    }),
+    summary: z.strictObject({
+      conversations: z.number().int().min(0),
+      messages: z.number().int().min(0),
+      flaggedMessages: z.number().int().min(0),
+      highestLevel: z.enum(RISK_LEVELS),
+      from: IsoDate.nullable(),
+      to: IsoDate.nullable(),
+    }),
+    conversations: z.array(ReportConversationSchema),
+    integrity: ReportIntegritySchema,
+  })
+  .describe('Not Alone report export (JSON). See docs/report-format.md.');
+export type Report = z.infer<typeof ReportSchema>;
+export type ReportContent = Omit<Report, 'integrity'>;
