@@ -24,10 +24,15 @@ export default defineConfig({
     short_name: 'Not Alone',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage'],
+    // scripting: "Watch this site" registers the content script for a site the user granted at run time
+    // (scripting.registerContentScripts) and starts it in tabs already open there (scripting.executeScript).
+    permissions: ['storage', 'scripting'],
     host_permissions: [...CONTENT_SCRIPT_MATCHES],
     optional_host_permissions: ['https://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // Administrators preset and lock settings through browser policy (lib/settings/policy.ts, docs/admin-policy.md).
+    // Firefox reads managed storage from its own policies.json and has no manifest schema.
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
     // Extension pages may not connect anywhere: the extension makes no network requests.
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; connect-src 'none'; frame-ancestors 'none'; form-action 'none'",

@@ -1,11 +1,13 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
+import { browserWatchDeps, syncWatchedSites } from '../lib/sites/watch';
 import { loadConversations, loadSettings, saveConversations, setTabState } from '../lib/storage/items';
 
 export default defineBackground(() => {
   const handle = createMessageHandler({
     extensionId: browser.runtime.id,
+    extensionPageUrl: browser.runtime.getURL('/'),
     loadConversations: async () => (await loadConversations()).value,
     saveConversations,
     retentionDays: async () => (await loadSettings()).value.retentionDays,
@@ -20,4 +22,14 @@ export default defineBackground(() => {
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   browser.runtime.onMessage.addListener((message: unknown, sender: MessageSender) => handle(message, sender));
   browser.tabs.onRemoved.addListener((tabId) => void setTabState(tabId, null));
+
+  // "Watch this site" (lib/sites/watch.ts): keep the registered content script in step with the granted sites.
+  const watch = browserWatchDeps();
+  let watchQueue: Promise<unknown> = Promise.resolve();
+  const syncWatch = (added: readonly string[] = []): void => {
+    watchQueue = watchQueue.then(() => syncWatchedSites(watch, added)).catch((error: unknown) => console.error('Not Alone: watched sites', error));
+  };
+  syncWatch();
+  browser.permissions.onAdded.addListener((permissions) => syncWatch(permissions.origins ?? []));
+  browser.permissions.onRemoved.addListener(() => syncWatch());
 });

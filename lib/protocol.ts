@@ -27,11 +27,18 @@ export const ConversationShownSchema = z.strictObject({
   risk: RiskSchema.nullable(),
 });
 
-export const ProtocolMessageSchema = z.discriminatedUnion('type', [ScanReportSchema, SaveForReportSchema, ConversationShownSchema]);
+/** From the report page only (the background checks the sender is an extension page): delete stored evidence. */
+export const DeleteConversationsSchema = z.strictObject({
+  type: z.literal('delete-conversations'),
+  keys: z.union([z.literal('all'), z.array(z.string().min(1).max(400)).min(1).max(10_000)]),
+});
+
+export const ProtocolMessageSchema = z.discriminatedUnion('type', [ScanReportSchema, SaveForReportSchema, ConversationShownSchema, DeleteConversationsSchema]);
 
 export type ScanReport = z.infer<typeof ScanReportSchema>;
 export type SaveForReport = z.infer<typeof SaveForReportSchema>;
 export type ConversationShown = z.infer<typeof ConversationShownSchema>;
+export type DeleteConversations = z.infer<typeof DeleteConversationsSchema>;
 export type ProtocolMessage = z.infer<typeof ProtocolMessageSchema>;
 
 export type ProtocolResponse = { ok: true } | { ok: false; error: string };

@@ -1,24 +1,39 @@
 import { browser } from 'wxt/browser';
-import { pickLanguage, t } from '../../lib/i18n';
+import { pickLanguage, t, type UiLanguage } from '../../lib/i18n';
+import { button, el } from '../../lib/popup/dom';
 import { buildPopupModel, type PopupModel } from '../../lib/popup/model';
-import { loadConversations, loadSettings, saveSettings, tabStatesItem } from '../../lib/storage/items';
+import { pinPrompt } from '../../lib/popup/pin-prompt';
+import { defaultTimeZone } from '../../lib/report/build';
+import { activePauses, PAUSE_MS } from '../../lib/settings/sites';
+import { requestWatchSite } from '../../lib/sites/watch';
+import { loadConversations, loadPinLock, loadPolicy, loadSettings, loadTabStates, updateSettings } from '../../lib/storage/items';
+import type { PinLock } from '../../lib/storage/schema';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
+type Action = 'report' | 'pause' | 'resume' | 'watch' | 'settings';
+
+interface State {
+  model: PopupModel;
+  language: UiLanguage;
+  lock: PinLock | null;
+  /** The PIN form is open for this action. */
+  asking: Action | null;
+  message: string | null;
 }
 
-async function render(): Promise<void> {
-  const [{ value: settings }, { value: conversations }, tabStates, [tab]] = await Promise.all([
+let state: State | null = null;
+
+async function load(): Promise<State> {
+  const [{ value: settings }, { value: conversations }, tabStates, [tab], { lock }, { value: policy }] = await Promise.all([
     loadSettings(),
     loadConversations(),
-    tabStatesItem.getValue(),
+    loadTabStates(),
     browser.tabs.query({ active: true, currentWindow: true }),
+    loadPinLock(),
+    loadPolicy(),
   ]);
   const language = settings.uiLanguage === 'auto' ? pickLanguage(navigator.languages) : settings.uiLanguage;
   document.documentElement.lang = language;
+  document.title = t(language, 'popupTitle');
   const model = buildPopupModel({
     language,
     tabUrl: tab?.url,
@@ -26,61 +41,128 @@ async function render(): Promise<void> {
     conversations,
     settings,
     now: Date.now(),
+    pinLocked: lock !== null,
+    policyLocked: policy.lockSettings === true,
+    timeZone: defaultTimeZone(),
   });
-  draw(model, language, async (action) => {
-    if (action === 'report') await browser.tabs.create({ url: browser.runtime.getURL('/report.html') });
-    if (action === 'pause' && model.host) {
-      await saveSettings({ ...settings, pausedSites: { ...settings.pausedSites, [model.host]: Date.now() + 3_600_000 } });
-    }
-    if (action === 'resume' && model.host) {
-      const pausedSites = { ...settings.pausedSites };
-      delete pausedSites[model.host];
-      await saveSettings({ ...settings, pausedSites });
-    }
-    await render();
-  });
+  return { model, language, lock, asking: null, message: state?.message ?? null };
 }
 
-function draw(model: PopupModel, language: 'en' | 'vi', act: (action: 'report' | 'pause' | 'resume') => Promise<void>): void {
-  const app = document.getElementById('app');
-  if (!app) return;
-  app.replaceChildren();
-  app.append(el('h1', t(language, 'popupTitle')), el('p', t(language, 'tagline'), 'tagline'));
-  const status = el('section', undefined, 'status');
-  status.dataset.status = model.status;
-  status.append(el('div', model.statusText));
-  if (model.current) {
-    const current = el('div');
-    current.append(el('span', model.current.text + ' '), el('span', model.current.level, `level level-${model.current.level}`));
-    current.dataset.testid = 'current-level';
-    status.append(current);
+async function perform(action: Action): Promise<void> {
+  if (!state) return;
+  const { model, language } = state;
+  if (action === 'report') {
+    await browser.tabs.create({ url: browser.runtime.getURL('/report.html') });
+    window.close();
+    return;
   }
-  app.append(status, el('h2', t(language, 'recentTitle')));
-  const list = el('ul');
-  list.dataset.testid = 'recent';
-  if (model.recent.length === 0) list.append(el('li', model.emptyText, 'meta'));
+  if (action === 'settings') {
+    await browser.runtime.openOptionsPage();
+    window.close();
+    return;
+  }
+  if (!model.host) return;
+  const host = model.host;
+  if (action === 'pause') {
+    await updateSettings((s) => ({ pausedSites: { ...activePauses(s.pausedSites, Date.now()), [host]: Date.now() + PAUSE_MS } }));
+    state.message = t(language, 'popupPausedNote');
+  }
+  if (action === 'resume') {
+    await updateSettings((s) => {
+      const pausedSites = { ...s.pausedSites };
+      delete pausedSites[host];
+      return { pausedSites };
+    });
+    state.message = t(language, 'popupReloadNote');
+  }
+  if (action === 'watch' && model.origin) {
+    // Runs straight from the click: browsers only show the permission prompt during a user gesture.
+    const result = await requestWatchSite(model.origin);
+    state.message = t(language, result.ok ? 'popupWatchAdded' : 'popupWatchDenied');
+  }
+  state = { ...(await load()), message: state.message };
+  draw();
+}
+
+function act(action: Action): void {
+  if (!state) return;
+  const guarded = action === 'pause' || action === 'resume';
+  if (guarded && state.model.needsPin && state.lock) {
+    state.asking = action;
+    draw();
+    return;
+  }
+  void perform(action);
+}
+
+function draw(): void {
+  const app = document.getElementById('app');
+  if (!app || !state) return;
+  const { model, language } = state;
+  const status = el('section', { className: 'status', testid: 'status', attrs: { 'aria-label': t(language, 'popupStatusLabel') } });
+  status.dataset.status = model.status;
+  status.append(el('div', { text: model.statusText, className: 'status-text' }));
+  if (model.host) status.append(el('div', { text: model.host, className: 'meta host' }));
+  if (model.pausedText) status.append(el('div', { text: model.pausedText, className: 'meta' }));
+  if (model.current) {
+    status.append(
+      el('div', { testid: 'current-level', className: 'current' }, el('span', t(language, 'popupCurrentLabel') + ' '), el('span', { text: model.current.levelText, className: `level level-${model.current.level}` })),
+    );
+  }
+
+  const list = el('ul', { testid: 'recent', className: 'recent' });
+  if (model.recent.length === 0) list.append(el('li', { text: model.emptyText, className: 'meta empty' }));
   for (const item of model.recent) {
-    const li = el('li');
+    const open = el(
+      'a',
+      { className: 'item', attrs: { href: browser.runtime.getURL(`/report.html#c=${encodeURIComponent(item.key)}`), target: '_blank' } },
+      el('span', { text: item.title, className: 'title' }),
+      el('span', { text: item.levelText, className: `level level-${item.level}` }),
+      el('span', { text: item.reasons, className: 'reasons' }),
+      el('span', { text: `${item.flaggedCount} · ${item.site} · ${item.when}`, className: 'meta' }),
+    );
+    const li = el('li', {}, open);
     li.dataset.conversation = item.key;
-    const badge = el('span', item.levelText, `level level-${item.level}`);
-    li.append(el('div', item.title, 'title'), badge, el('div', `${item.reasons} · ${item.flaggedCount} · ${item.site}`, 'meta'));
     list.append(li);
   }
-  app.append(list);
-  const actions = el('div', undefined, 'actions');
-  const report = el('button', t(language, 'openReport'), 'primary');
-  report.addEventListener('click', () => void act('report'));
-  actions.append(report);
-  if (model.status === 'watching') {
-    const pause = el('button', t(language, 'pauseHour'));
-    pause.addEventListener('click', () => void act('pause'));
-    actions.append(pause);
-  } else if (model.status === 'paused') {
-    const resume = el('button', t(language, 'resume'));
-    resume.addEventListener('click', () => void act('resume'));
-    actions.append(resume);
+
+  const actions = el('div', { className: 'actions' });
+  actions.append(button(t(language, 'openReport'), () => act('report'), 'primary', 'open-report'));
+  if (model.canPause) actions.append(button(t(language, 'pauseHour'), () => act('pause'), undefined, 'pause'));
+  if (model.canResume) actions.append(button(t(language, 'resume'), () => act('resume'), undefined, 'resume'));
+  if (model.canWatch) actions.append(button(t(language, 'watchSite'), () => act('watch'), undefined, 'watch'));
+  actions.append(button(t(language, 'popupSettings'), () => act('settings'), 'link', 'settings'));
+
+  const children: Node[] = [
+    el('header', {}, el('h1', t(language, 'popupTitle')), el('p', { text: t(language, 'tagline'), className: 'tagline' })),
+    status,
+    el('h2', t(language, 'recentTitle')),
+    list,
+    actions,
+  ];
+  if (state.asking && state.lock) {
+    const asking = state.asking;
+    children.push(
+      pinPrompt({
+        language,
+        lock: state.lock,
+        purpose: t(language, asking === 'pause' ? 'pinToPause' : 'pinToResume'),
+        submitText: t(language, asking === 'pause' ? 'pauseHour' : 'resume'),
+        onSuccess: () => perform(asking),
+        onCancel: () => {
+          if (state) state.asking = null;
+          draw();
+        },
+      }),
+    );
   }
-  app.append(actions, el('p', t(language, 'privacyNote'), 'privacy'));
+  if (state.message) children.push(el('p', { text: state.message, className: 'note', attrs: { role: 'status' }, testid: 'message' }));
+  if (model.lockText) children.push(el('p', { text: model.lockText, className: 'lock-note', testid: 'lock-note' }));
+  children.push(el('p', { text: t(language, 'privacyNote'), className: 'privacy' }));
+  app.replaceChildren(...children);
 }
 
-void render();
+void (async () => {
+  state = await load();
+  draw();
+})();

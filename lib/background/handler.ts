@@ -5,7 +5,7 @@
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import { ProtocolMessageSchema, type ProtocolResponse, type ScanReport } from '../protocol';
-import { applyRetention, markSaved, mergeScanReport, type ConversationMap } from '../storage/conversations';
+import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap } from '../storage/conversations';
 
 export interface MessageSender {
   id?: string;
@@ -15,6 +15,8 @@ export interface MessageSender {
 
 export interface BackgroundDeps {
   extensionId: string;
+  /** `browser.runtime.getURL('/')`: messages that only extension pages may send must come from under it. */
+  extensionPageUrl?: string;
   loadConversations(): Promise<ConversationMap>;
   saveConversations(conversations: ConversationMap): Promise<void>;
   retentionDays(): Promise<number>;
@@ -70,7 +72,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
         await serialised(async () => {
           const now = deps.now();
           const merged = mergeScanReport(await deps.loadConversations(), message, now);
-          await deps.saveConversations(applyRetention(merged, await deps.retentionDays(), now));
+          await deps.saveConversations(applyStoragePolicy(merged, await deps.retentionDays(), now));
         });
         await showTabState(tabId, { conversationKey: message.conversation.key, risk: message.risk });
         return { ok: true };
@@ -81,7 +83,13 @@ export function createMessageHandler(deps: BackgroundDeps) {
         return { ok: true };
       }
       case 'save-for-report': {
-        await serialised(async () => deps.saveConversations(markSaved(await deps.loadConversations(), message.conversationKey)));
+        await serialised(async () => deps.saveConversations(markSaved(await deps.loadConversations(), message.conversationKey, deps.now())));
+        return { ok: true };
+      }
+      case 'delete-conversations': {
+        // Deleting evidence is for the report page, never for a content script running inside a chat page.
+        if (!deps.extensionPageUrl || !sender.url?.startsWith(deps.extensionPageUrl)) return { ok: false, error: 'not allowed from this sender' };
+        await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
         return { ok: true };
       }
     }

@@ -2,17 +2,34 @@
 import type { TabState } from '../background/handler';
 import { categoryName, levelName, t, type UiLanguage } from '../i18n';
 import type { RiskLevel } from '../engine/taxonomy';
+import { isoTime } from '../report/build';
+import { formatTime } from '../report/format';
+import { PAUSED_FOREVER } from '../settings/sites';
 import { flaggedConversations, type ConversationMap } from '../storage/conversations';
 import type { Settings } from '../storage/schema';
-import { adapterFor } from '../sites';
+import { adapterForPage } from '../sites';
+import { watchPattern } from '../sites/watch';
 
 export interface PopupModel {
   status: 'watching' | 'paused' | 'unsupported' | 'no-tab';
   statusText: string;
+  /** "Paused until 15:30" or "Switched off in the settings", when paused. */
+  pausedText: string | null;
   host: string | null;
-  current: { level: RiskLevel; text: string } | null;
-  recent: Array<{ key: string; title: string; site: string; level: RiskLevel; levelText: string; reasons: string; flaggedCount: string }>;
+  /** The page's origin, for "Watch this site" (https pages only). */
+  origin: string | null;
+  current: { level: RiskLevel; levelText: string; text: string } | null;
+  recent: Array<{ key: string; title: string; site: string; level: RiskLevel; levelText: string; reasons: string; flaggedCount: string; when: string }>;
   emptyText: string;
+  /** Pause / resume is offered (a parent PIN may still be asked for). */
+  canPause: boolean;
+  canResume: boolean;
+  /** "Watch this site" is offered: an https page (plain host name) no adapter or earlier choice covers. */
+  canWatch: boolean;
+  /** Pausing and resuming need the parent PIN. */
+  needsPin: boolean;
+  /** Shown whenever something is locked, so the teen always knows. */
+  lockText: string | null;
 }
 
 export function buildPopupModel(input: {
@@ -22,24 +39,44 @@ export function buildPopupModel(input: {
   conversations: ConversationMap;
   settings: Settings;
   now: number;
+  /** A parent PIN is set. */
+  pinLocked?: boolean;
+  /** The administrator's policy locks the settings (no pausing at all). */
+  policyLocked?: boolean;
+  timeZone?: string;
 }): PopupModel {
   const { language } = input;
+  const timeZone = input.timeZone ?? 'UTC';
   let url: URL | null = null;
   try {
     url = input.tabUrl ? new URL(input.tabUrl) : null;
   } catch {
     url = null;
   }
+  if (url && url.protocol !== 'http:' && url.protocol !== 'https:') url = null;
   let status: PopupModel['status'] = 'no-tab';
+  let pausedText: string | null = null;
   if (url) {
-    const supported = adapterFor(url) !== undefined || input.settings.watchedSites.includes(url.host);
+    const supported = adapterForPage(url, input.settings.watchedSites) !== undefined;
+    const pausedUntil = input.settings.pausedSites[url.host] ?? 0;
     if (!supported) status = 'unsupported';
-    else status = (input.settings.pausedSites[url.host] ?? 0) > input.now ? 'paused' : 'watching';
+    else if (pausedUntil > input.now) {
+      status = 'paused';
+      pausedText =
+        pausedUntil >= PAUSED_FOREVER
+          ? t(language, 'popupSwitchedOff')
+          : t(language, 'popupPausedUntil', { time: formatTime(isoTime(pausedUntil), language, timeZone) });
+    } else status = 'watching';
   }
   const statusKey = { watching: 'statusWatching', paused: 'statusPaused', unsupported: 'statusUnsupported', 'no-tab': 'statusNoTab' } as const;
-  const current = input.tabState
-    ? { level: input.tabState.risk.level, text: t(language, 'currentLevel', { level: levelName(language, input.tabState.risk.level) }) }
-    : null;
+  const current =
+    input.tabState && status === 'watching'
+      ? {
+          level: input.tabState.risk.level,
+          levelText: levelName(language, input.tabState.risk.level),
+          text: t(language, 'currentLevel', { level: levelName(language, input.tabState.risk.level) }),
+        }
+      : null;
   const recent = flaggedConversations(input.conversations)
     .slice(0, 10)
     .map((c) => ({
@@ -53,6 +90,24 @@ export function buildPopupModel(input: {
         .map((category) => categoryName(language, category))
         .join(', '),
       flaggedCount: t(language, 'messagesFlagged', { count: c.messages.filter((m) => m.findings.length > 0).length }),
+      when: formatTime(isoTime(c.updatedAt), language, timeZone),
     }));
-  return { status, statusText: t(language, statusKey[status]), host: url?.host ?? null, current, recent, emptyText: t(language, 'recentEmpty') };
+  const policyLocked = input.policyLocked ?? false;
+  const needsPin = (input.pinLocked ?? false) && !policyLocked;
+  const lockText = policyLocked ? t(language, 'popupPolicyLocked') : needsPin ? t(language, 'popupPinLocked') : null;
+  return {
+    status,
+    statusText: t(language, statusKey[status]),
+    pausedText,
+    host: url?.host ?? null,
+    origin: url?.origin ?? null,
+    current,
+    recent,
+    emptyText: t(language, 'recentEmpty'),
+    canPause: status === 'watching' && !policyLocked,
+    canResume: status === 'paused' && !policyLocked,
+    canWatch: status === 'unsupported' && url !== null && watchPattern(url.origin) !== null && !policyLocked,
+    needsPin,
+    lockText,
+  };
 }

@@ -1,6 +1,15 @@
 /**
  * Pure operations on the stored conversations (no `browser.*`): merging what a content script reported, pruning by
- * age and size. Flagged evidence and conversations the user saved are never pruned automatically.
+ * age and size, deleting. Flagged evidence and conversations the user saved are never pruned automatically: only the
+ * user deletes them (report page).
+ *
+ * Storage policy, in order (the background applies it after every scan report):
+ *   1. Retention (`settings.retentionDays`, default 30): conversations without flagged messages that were not
+ *      updated within it are removed; in the others, plain context messages older than it are removed.
+ *   2. Size cap (`STORAGE_CAP_BYTES`): while the stored conversations are larger, the oldest plain context messages
+ *      go first (those of conversations the user did not save before those of saved ones); conversations left with
+ *      no message and no evidence go too. Flagged messages are never removed, so storage can stay above the cap when
+ *      it holds nothing but evidence: the report page then says so and suggests exporting and deleting.
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ScanReport } from '../protocol';
@@ -33,6 +42,7 @@ export function mergeScanReport(conversations: ConversationMap, report: ScanRepo
     risk,
     peakLevel: higher(previous?.peakLevel ?? 'none', risk.level),
     saved: previous?.saved ?? false,
+    savedAt: previous?.savedAt ?? null,
     messages: capContext(merged),
   };
   return { ...conversations, [conversation.key]: next };
@@ -69,10 +79,78 @@ export function applyRetention(conversations: ConversationMap, retentionDays: nu
   return out;
 }
 
-export function markSaved(conversations: ConversationMap, key: string): ConversationMap {
+export function markSaved(conversations: ConversationMap, key: string, now: number = Date.now()): ConversationMap {
   const conversation = conversations[key];
   if (!conversation) return conversations;
-  return { ...conversations, [key]: { ...conversation, saved: true } };
+  return { ...conversations, [key]: { ...conversation, saved: true, savedAt: conversation.savedAt ?? now } };
+}
+
+/** Remove conversations by key, or every conversation with `'all'`. */
+export function deleteConversations(conversations: ConversationMap, keys: readonly string[] | 'all'): ConversationMap {
+  if (keys === 'all') return {};
+  const out = { ...conversations };
+  for (const key of keys) delete out[key];
+  return out;
+}
+
+/**
+ * What the stored conversations take in storage. chrome.storage.local allows 10 MB per extension; the cap leaves
+ * room for settings, custom rules and the storage's own overhead.
+ */
+export const STORAGE_CAP_BYTES = 5 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+/** UTF-8 size of a value as JSON (what storage.local counts, approximately). */
+export function jsonSize(value: unknown): number {
+  return encoder.encode(JSON.stringify(value)).length;
+}
+
+export interface SizeCapResult {
+  value: ConversationMap;
+  /** Plain context messages removed. */
+  prunedMessages: number;
+  /** Still above the cap after removing every plain message: only flagged evidence is left. */
+  overCap: boolean;
+  bytes: number;
+}
+
+/** Apply the size cap (see the file comment). Returns a new map; the input is not mutated. */
+export function enforceSizeCap(conversations: ConversationMap, maxBytes: number = STORAGE_CAP_BYTES): SizeCapResult {
+  let bytes = jsonSize(conversations);
+  if (bytes <= maxBytes) return { value: conversations, prunedMessages: 0, overCap: false, bytes };
+  const candidates: Array<{ key: string; id: string; saved: boolean; seenAt: number; size: number }> = [];
+  for (const [key, conversation] of Object.entries(conversations)) {
+    for (const message of conversation.messages) {
+      if (message.findings.length > 0) continue;
+      candidates.push({ key, id: message.id, saved: conversation.saved, seenAt: message.seenAt, size: jsonSize(message) + 1 });
+    }
+  }
+  candidates.sort((a, b) => Number(a.saved) - Number(b.saved) || a.seenAt - b.seenAt);
+  const drop = new Map<string, Set<string>>();
+  let pruned = 0;
+  for (const candidate of candidates) {
+    if (bytes <= maxBytes) break;
+    let ids = drop.get(candidate.key);
+    if (!ids) drop.set(candidate.key, (ids = new Set()));
+    ids.add(candidate.id);
+    bytes -= candidate.size;
+    pruned++;
+  }
+  const value: ConversationMap = {};
+  for (const [key, conversation] of Object.entries(conversations)) {
+    const ids = drop.get(key);
+    const messages = ids ? conversation.messages.filter((m) => !ids.has(m.id)) : conversation.messages;
+    if (messages.length === 0 && !conversation.saved) continue;
+    value[key] = ids ? { ...conversation, messages } : conversation;
+  }
+  bytes = jsonSize(value);
+  return { value, prunedMessages: pruned, overCap: bytes > maxBytes, bytes };
+}
+
+/** Retention, then the size cap: what the background applies after each scan report. */
+export function applyStoragePolicy(conversations: ConversationMap, retentionDays: number, now: number, maxBytes: number = STORAGE_CAP_BYTES): ConversationMap {
+  return enforceSizeCap(applyRetention(conversations, retentionDays, now), maxBytes).value;
 }
 
 /** Conversations with warning signs, most serious and most recent first (for the popup and report). */

@@ -1,23 +1,60 @@
-export { parseConversations, parseSettings, type LoadResult } from './parse';
-
 /**
- * Typed storage items (WXT storage, `local:` area). Reads are validated; a record that fails validation is dropped
- * from the result and counted in `problems`, so the UI can tell the user what could not be kept.
+ * Typed storage items (WXT storage). Every item has a version; migrations live in ./migrations/, one numbered file
+ * each. Reads are validated: a record that fails validation is dropped from the result and reported in `problems`,
+ * so the UI can tell the user what could not be kept.
+ *
+ *   local:conversations   conversations with their flagged messages and context (v2)
+ *   local:settings        the user's settings (v1); `loadSettings()` applies the administrator's policy on top
+ *   local:dismissals      presses of "I'm OK" on a warning, per conversation (v1)
+ *   local:pin-lock        the parental PIN lock, or null (v1)
+ *   local:custom-rules    imported rule files (lib/storage/custom-rules.ts, v1)
+ *   session:tab-states    what the popup shows for each tab (gone when the browser closes)
+ *   managed (read-only)   the administrator's policy (public/managed-schema.json)
  */
+import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { TabState } from '../background/handler';
+import type { RiskLevel } from '../engine/taxonomy';
+import { applyPolicy, parsePolicy, type Policy } from '../settings/policy';
 import type { ConversationMap } from './conversations';
-import { parseConversations, parseSettings, type LoadResult } from './parse';
-import { SettingsSchema, type Settings } from './schema';
+import {
+  CONVERSATIONS_VERSION,
+  conversationsMigrations,
+  DISMISSALS_VERSION,
+  PIN_LOCK_VERSION,
+  SETTINGS_VERSION,
+  settingsMigrations,
+} from './migrations';
+import { parseConversations, parseDismissals, parseSettings, type LoadResult } from './parse';
+import { MAX_DISMISSALS, PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings } from './schema';
 
-export const conversationsItem = storage.defineItem<Record<string, unknown>>('local:conversations', {
+export { parseConversations, parseSettings, type LoadResult } from './parse';
+
+/** Options of the conversations item, exported so the migration test can define it on seeded storage. */
+export const CONVERSATIONS_ITEM_OPTIONS = {
   fallback: {},
-  version: 1,
-});
+  version: CONVERSATIONS_VERSION,
+  migrations: conversationsMigrations,
+};
+
+export const conversationsItem = storage.defineItem<Record<string, unknown>>('local:conversations', CONVERSATIONS_ITEM_OPTIONS);
 
 export const settingsItem = storage.defineItem<Record<string, unknown>>('local:settings', {
   fallback: {},
-  version: 1,
+  version: SETTINGS_VERSION,
+  migrations: settingsMigrations,
+});
+
+export const dismissalsItem = storage.defineItem<Record<string, unknown>>('local:dismissals', {
+  fallback: {},
+  version: DISMISSALS_VERSION,
+  migrations: {},
+});
+
+export const pinLockItem = storage.defineItem<unknown>('local:pin-lock', {
+  fallback: null,
+  version: PIN_LOCK_VERSION,
+  migrations: {},
 });
 
 export async function loadConversations(): Promise<LoadResult<ConversationMap>> {
@@ -28,20 +65,96 @@ export async function saveConversations(conversations: ConversationMap): Promise
   await conversationsItem.setValue(conversations);
 }
 
-export async function loadSettings(): Promise<LoadResult<Settings>> {
+/** The administrator's policy; empty when there is none or the browser has no managed storage. */
+export async function loadPolicy(): Promise<LoadResult<Policy>> {
+  try {
+    const managed = browser.storage?.managed;
+    if (!managed) return { value: {}, problems: [] };
+    const { policy, problems } = parsePolicy(await managed.get());
+    return { value: policy, problems };
+  } catch {
+    // Firefox without a policy, or a browser without managed storage.
+    return { value: {}, problems: [] };
+  }
+}
+
+/** The user's own settings, without the policy (what the options page edits). */
+export async function loadUserSettings(): Promise<LoadResult<Settings>> {
   return parseSettings(await settingsItem.getValue());
+}
+
+/** The settings in effect: the user's, with the administrator's policy applied. */
+export async function loadSettings(): Promise<LoadResult<Settings>> {
+  const [user, policy] = await Promise.all([loadUserSettings(), loadPolicy()]);
+  return { value: applyPolicy(user.value, policy.value), problems: [...user.problems, ...policy.problems] };
 }
 
 export async function saveSettings(settings: Settings): Promise<void> {
   await settingsItem.setValue(SettingsSchema.parse(settings));
 }
 
-/** Per-tab state for the popup (session area: gone when the browser closes). Tab id → state. */
-export const tabStatesItem = storage.defineItem<Record<string, TabState>>('session:tab-states', { fallback: {} });
+/** Change some of the user's settings (read, patch, validate, write). */
+export async function updateSettings(change: (settings: Settings) => Partial<Settings>): Promise<Settings> {
+  const { value } = await loadUserSettings();
+  const next = SettingsSchema.parse({ ...value, ...change(value) });
+  await settingsItem.setValue(next);
+  return next;
+}
+
+export async function loadDismissals(): Promise<LoadResult<Dismissals>> {
+  return parseDismissals(await dismissalsItem.getValue());
+}
+
+/** Remember that the user pressed "I'm OK" on a warning (shown back to them on the report page). */
+export async function recordDismissal(conversationKey: string, level: RiskLevel, now: number = Date.now()): Promise<void> {
+  const { value } = await loadDismissals();
+  const list = [...(value[conversationKey] ?? []), { level, at: now }].slice(-MAX_DISMISSALS);
+  await dismissalsItem.setValue({ ...value, [conversationKey]: list });
+}
+
+export async function deleteDismissals(keys: readonly string[] | 'all'): Promise<void> {
+  if (keys === 'all') {
+    await dismissalsItem.setValue({});
+    return;
+  }
+  const { value } = await loadDismissals();
+  for (const key of keys) delete value[key];
+  await dismissalsItem.setValue(value);
+}
+
+/**
+ * The parental PIN lock, or null when none is set. A lock that cannot be read is reported (`unreadable`) and the
+ * options page says so plainly and asks for a new PIN; someone able to damage storage could delete it as well.
+ */
+export async function loadPinLock(): Promise<{ lock: PinLock | null; unreadable: boolean }> {
+  const raw = await pinLockItem.getValue();
+  if (raw === null || raw === undefined) return { lock: null, unreadable: false };
+  const parsed = PinLockSchema.safeParse(raw);
+  return parsed.success ? { lock: parsed.data, unreadable: false } : { lock: null, unreadable: true };
+}
+
+export async function savePinLock(lock: PinLock | null): Promise<void> {
+  await pinLockItem.setValue(lock === null ? null : PinLockSchema.parse(lock));
+}
+
+/**
+ * Per-tab state for the popup (session area: gone when the browser closes). Tab id → state. Defined on first use:
+ * content scripts import this module and may not touch the session area (WXT reads every item once when it is
+ * defined).
+ */
+let tabStates: ReturnType<typeof defineTabStates> | undefined;
+function defineTabStates() {
+  return storage.defineItem<Record<string, TabState>>('session:tab-states', { fallback: {} });
+}
+
+export async function loadTabStates(): Promise<Record<string, TabState>> {
+  return (tabStates ??= defineTabStates()).getValue();
+}
 
 export async function setTabState(tabId: number, state: TabState | null): Promise<void> {
-  const states = { ...(await tabStatesItem.getValue()) };
+  const item = (tabStates ??= defineTabStates());
+  const states = { ...(await item.getValue()) };
   if (state) states[String(tabId)] = state;
   else delete states[String(tabId)];
-  await tabStatesItem.setValue(states);
+  await item.setValue(states);
 }

@@ -1,7 +1,7 @@
 /** Validating what storage returned (pure, no `browser.*`): shared by extension pages, scripts and tests. */
 import { type z } from 'zod';
 import type { ConversationMap } from './conversations';
-import { DEFAULT_SETTINGS, SettingsSchema, StoredConversationSchema, type Settings } from './schema';
+import { DEFAULT_SETTINGS, DismissalSchema, SettingsSchema, StoredConversationSchema, type Dismissals, type Settings } from './schema';
 
 export interface LoadResult<T> {
   value: T;
@@ -38,4 +38,23 @@ export function parseSettings(raw: unknown): LoadResult<Settings> {
     else problems.push(`setting "${field}" was invalid and was reset to its default`);
   }
   return { value: value as Settings, problems };
+}
+
+export function parseDismissals(raw: unknown): LoadResult<Dismissals> {
+  const value: Dismissals = {};
+  const problems: string[] = [];
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { value, problems };
+  for (const [key, list] of Object.entries(raw as Record<string, unknown>)) {
+    if (!Array.isArray(list)) {
+      problems.push(`dismissals of "${key.slice(0, 80)}" could not be read and were set aside`);
+      continue;
+    }
+    const valid = list.flatMap((item) => {
+      const parsed = DismissalSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    });
+    if (valid.length < list.length) problems.push(`${list.length - valid.length} dismissal(s) of "${key.slice(0, 80)}" could not be read`);
+    if (valid.length) value[key] = valid;
+  }
+  return { value, problems };
 }

@@ -66,6 +66,11 @@ export const StoredConversationSchema = ConversationRefSchema.extend({
   peakLevel: z.enum(RISK_LEVELS),
   /** The user pressed "Save for a report": kept until they delete it, whatever the retention. */
   saved: z.boolean(),
+  /**
+   * When they pressed it (ms), null when not saved. Added in storage v2 (migrations/002-conversations-saved-at.ts
+   * fills it in for stored v1 records); optional so conversations built outside storage (the CLI) may leave it out.
+   */
+  savedAt: z.number().nullable().optional(),
   messages: z.array(StoredMessageSchema),
 });
 export type StoredConversation = z.infer<typeof StoredConversationSchema>;
@@ -95,3 +100,27 @@ export const DEFAULT_SETTINGS: Settings = {
   watchedSites: [],
   contextMessages: 5,
 };
+
+/** One press of "I'm OK" on a warning: shown back to the user on the report page, never sent anywhere. */
+export const DismissalSchema = z.object({
+  level: z.enum(RISK_LEVELS),
+  at: z.number(),
+});
+export type Dismissal = z.infer<typeof DismissalSchema>;
+
+/** Conversation key → its dismissals, oldest first (at most MAX_DISMISSALS each). */
+export const DismissalsSchema = z.record(z.string().min(1).max(400), z.array(DismissalSchema).max(50));
+export type Dismissals = z.infer<typeof DismissalsSchema>;
+export const MAX_DISMISSALS = 50;
+
+/** The parental PIN, derived with PBKDF2 (lib/settings/pin.ts); the PIN itself is never stored. */
+export const PinLockSchema = z.object({
+  algorithm: z.literal('PBKDF2-SHA-256'),
+  iterations: z.number().int().min(100_000).max(10_000_000),
+  /** base64 */
+  salt: z.string().min(16).max(200),
+  /** base64 of the 32-byte derived key */
+  hash: z.string().min(40).max(200),
+  createdAt: z.number(),
+});
+export type PinLock = z.infer<typeof PinLockSchema>;

@@ -1,0 +1,59 @@
+/** What the popup shows for the current tab (lib/popup/model.ts). */
+import { describe, expect, it } from 'vitest';
+import { buildPopupModel } from '../../lib/popup/model';
+import { PAUSED_FOREVER } from '../../lib/settings/sites';
+import { DEFAULT_SETTINGS, type Settings } from '../../lib/storage/schema';
+import { fakePolice } from '../fixtures/report/conversations';
+
+const NOW = Date.UTC(2025, 6, 1, 12);
+const base = {
+  language: 'en' as const,
+  tabUrl: 'http://127.0.0.1:8080/demo/',
+  tabState: undefined,
+  conversations: { [fakePolice.key]: fakePolice },
+  settings: DEFAULT_SETTINGS,
+  now: NOW,
+  timeZone: 'UTC',
+};
+const withSettings = (settings: Partial<Settings>) => ({ ...base, settings: { ...DEFAULT_SETTINGS, ...settings } });
+
+describe('popup model', () => {
+  it('shows a watched chat, its level and recent flagged conversations with reasons', () => {
+    const model = buildPopupModel({ ...base, tabState: { conversationKey: fakePolice.key, risk: fakePolice.risk } });
+    expect(model).toMatchObject({ status: 'watching', canPause: true, canResume: false, canWatch: false, needsPin: false, lockText: null });
+    expect(model.current).toMatchObject({ level: 'critical', levelText: 'danger' });
+    expect(model.recent).toHaveLength(1);
+    expect(model.recent[0]).toMatchObject({ key: fakePolice.key, level: 'critical', reasons: 'posing as an authority, asking for secrecy, asking for money' });
+    expect(model.recent[0].flaggedCount).toBe('3 flagged messages');
+  });
+
+  it('shows a pause with its end, and a site switched off in the settings', () => {
+    const paused = buildPopupModel(withSettings({ pausedSites: { '127.0.0.1:8080': NOW + 3_600_000 } }));
+    expect(paused).toMatchObject({ status: 'paused', canPause: false, canResume: true, current: null });
+    expect(paused.pausedText).toBe('Paused until 1 Jul 2025, 13:00');
+    const off = buildPopupModel(withSettings({ pausedSites: { '127.0.0.1:8080': PAUSED_FOREVER } }));
+    expect(off.pausedText).toBe('Switched off for this site in the settings');
+  });
+
+  it('offers "Watch this site" on https pages no adapter covers, and not elsewhere', () => {
+    expect(buildPopupModel({ ...base, tabUrl: 'https://chat.example.org/room/1' })).toMatchObject({ status: 'unsupported', canWatch: true, origin: 'https://chat.example.org' });
+    expect(buildPopupModel({ ...base, tabUrl: 'http://chat.example.org/' }).canWatch).toBe(false);
+    expect(buildPopupModel({ ...base, tabUrl: 'chrome://extensions/' })).toMatchObject({ status: 'no-tab', canWatch: false });
+    expect(buildPopupModel({ ...withSettings({ watchedSites: ['chat.example.org'] }), tabUrl: 'https://chat.example.org/' }).status).toBe('watching');
+  });
+
+  it('asks for the parent PIN to pause, and says so; a policy lock removes pausing', () => {
+    const pin = buildPopupModel({ ...base, pinLocked: true });
+    expect(pin).toMatchObject({ canPause: true, needsPin: true });
+    expect(pin.lockText).toMatch(/parent PIN/);
+    const policy = buildPopupModel({ ...base, pinLocked: true, policyLocked: true });
+    expect(policy).toMatchObject({ canPause: false, needsPin: false });
+    expect(policy.lockText).toMatch(/administrator/);
+  });
+
+  it('speaks Vietnamese', () => {
+    const model = buildPopupModel({ ...base, language: 'vi' });
+    expect(model.statusText).toBe('Đang để ý các dấu hiệu nguy hiểm trong cuộc trò chuyện này');
+    expect(model.recent[0].levelText).toBe('nguy hiểm');
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Every storage migration runs on a stored example of the old shape (tests/fixtures/storage/), directly and through
+ * WXT's versioned items on a fake browser.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { storage } from 'wxt/utils/storage';
+import { CONVERSATIONS_ITEM_OPTIONS } from '../../lib/storage/items';
+import { conversationsMigrations, CONVERSATIONS_VERSION } from '../../lib/storage/migrations';
+import { migrate as conversationsV2 } from '../../lib/storage/migrations/002-conversations-saved-at';
+import { parseConversations } from '../../lib/storage/parse';
+
+function fixture(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/storage/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+}
+
+describe('migrations are numbered and complete', () => {
+  it('has one migration for every version after 1', () => {
+    for (let version = 2; version <= CONVERSATIONS_VERSION; version++) expect(typeof conversationsMigrations[version]).toBe('function');
+  });
+});
+
+describe('002 conversations: savedAt', () => {
+  it('fills savedAt from a stored v1 example, keeps everything else, and leaves broken records for the read check', () => {
+    const v1 = fixture('conversations.v1.json');
+    const v2 = conversationsV2(structuredClone(v1)) as Record<string, Record<string, unknown>>;
+    expect(v2['demo:vi-fake-police'].savedAt).toBe(1751371800000);
+    expect(v2['demo:en-gamer'].savedAt).toBeNull();
+    expect(v2['demo:half-written']).toBe(v1['demo:half-written']);
+    const { savedAt: _saved, ...rest } = v2['demo:vi-fake-police'];
+    expect(rest).toEqual(v1['demo:vi-fake-police']);
+
+    const { value, problems } = parseConversations(v2);
+    expect(Object.keys(value).sort()).toEqual(['demo:en-gamer', 'demo:vi-fake-police']);
+    expect(problems).toEqual(['conversation "demo:half-written" could not be read and was set aside']);
+  });
+
+  it('is idempotent and tolerates values that are not maps', () => {
+    const once = conversationsV2(fixture('conversations.v1.json'));
+    expect(conversationsV2(once)).toEqual(once);
+    expect(conversationsV2(null)).toBeNull();
+    expect(conversationsV2([1])).toEqual([1]);
+  });
+});
+
+describe('the conversations item on a browser holding v1 data', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('migrates on first read and records the new version', async () => {
+    await fakeBrowser.storage.local.set({ conversations: fixture('conversations.v1.json') });
+    const item = storage.defineItem<Record<string, unknown>>('local:conversations', CONVERSATIONS_ITEM_OPTIONS);
+    const value = (await item.getValue()) as Record<string, { savedAt?: number | null }>;
+    expect(value['demo:vi-fake-police'].savedAt).toBe(1751371800000);
+    expect(await item.getMeta()).toEqual({ v: CONVERSATIONS_VERSION });
+    const stored = (await fakeBrowser.storage.local.get('conversations')) as { conversations: Record<string, { savedAt?: number | null }> };
+    expect(stored.conversations['demo:en-gamer'].savedAt).toBeNull();
+  });
+
+  it('starts a fresh profile at the current version without running migrations', async () => {
+    const item = storage.defineItem<Record<string, unknown>>('local:conversations', CONVERSATIONS_ITEM_OPTIONS);
+    expect(await item.getValue()).toEqual({});
+    await item.setValue({});
+    expect(await item.getMeta()).toEqual({ v: CONVERSATIONS_VERSION });
+  });
+});
