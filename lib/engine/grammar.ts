@@ -116,6 +116,8 @@ export class GrammarContext {
     const found: number[] = [];
     const text = this.text.slice(window.start, window.end);
     for (const m of text.matchAll(NEGATION_WORDS)) {
+      // "why won't you meet me", "why not send one": a negative question presses, it does not refuse.
+      if (/\bwhy\W+(?:\w+\W+)?$/i.test(this.text.slice(0, window.start + (m.index ?? 0)))) continue;
       const between = text.slice((m.index ?? 0) + m[0].length).toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
       if (between.every((word) => NEGATION_BRIDGE.has(word.replace(/['’]/g, '')))) found.push(window.start + (m.index ?? 0));
     }

@@ -5,7 +5,7 @@
  * anchor word occurs in the message. Most messages run no RegExp at all.
  */
 import { GrammarContext } from './grammar';
-import { expandedToken, getView, normalizeMessage, originalSpan, viewText, type NormalizedMessage, type ViewName } from './normalize';
+import { expandedToken, getView, likelyLanguages, normalizeMessage, originalSpan, viewText, type NormalizedMessage, type ViewName } from './normalize';
 import { compilePhrase, PatternError, type CompiledPhrase } from './patterns';
 import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
 import type { Language } from './taxonomy';
@@ -174,8 +174,10 @@ export class CompiledRuleSet {
       for (const pattern of this.alwaysRun) candidates.add(pattern);
     }
     if (!candidates) return [];
+    const languages = likelyLanguages(message.tokens);
     const hits = new Map<CompiledRule, Hit[]>();
     for (const pattern of candidates) {
+      if (!languages[pattern.language]) continue;
       const previous = hits.get(pattern.rule);
       // One hit per rule is enough, except for rules whose grammar check may reject a hit: they keep every
       // occurrence of every pattern (bounded) so a later valid one still counts.

@@ -86,7 +86,7 @@ const EN_EXPANSIONS: Record<string, string> = {
   dont: 'do not', doesnt: 'does not', didnt: 'did not', cant: 'can not', cannot: 'can not', wont: 'will not',
   isnt: 'is not', arent: 'are not', wasnt: 'was not', shouldnt: 'should not', wouldnt: 'would not',
   couldnt: 'could not', havent: 'have not', hasnt: 'has not', aint: 'is not', dnt: 'do not', dun: 'do not',
-  youl: 'you will', youd: 'you would', theyl: 'they will', itl: 'it will', youve: 'you have',
+  urself: 'yourself', urselves: 'yourselves', youl: 'you will', youd: 'you would', theyl: 'they will', itl: 'it will', youve: 'you have',
   weve: 'we have', theyve: 'they have', theyre: 'they are', thats: 'that is', whats: 'what is',
   lets: 'let us', gimme: 'give me', lemme: 'let me', tho: 'though', thru: 'through', 'b4': 'before',
   bf: 'boyfriend', gf: 'girlfriend', bday: 'birthday', msg: 'message', msgs: 'messages', txt: 'text',
@@ -480,6 +480,57 @@ export function getView(message: NormalizedMessage, name: ViewName): NormalizedV
     message.views[name] = view;
   }
   return view;
+}
+
+/** Unambiguous function words of each language, by folded squeezed form ("me" and "do" are in both, so in neither). */
+const ENGLISH_MARKERS = new Set([
+  'the', 'you', 'your', 'yours', 'u', 'ur', 'is', 'are', 'am', 'was', 'were', 'and', 'it', 'my', 'what', 'if', 'im',
+  'dont', 'with', 'this', 'that', 'have', 'wil', 'can', 'of', 'for', 'just', 'want', 'be', 'not', 'she', 'he', 'we',
+  'they', 'get', 'got', 'so', 'or', 'at', 'on', 'in', 'pls', 'please', 'send', 'tel', 'how', 'why', 'where', 'would',
+]);
+const VIETNAMESE_MARKERS = new Set([
+  'khong', 'ko', 'dc', 'duoc', 'em', 'anh', 'la', 'cua', 'nhe', 'nha', 'roi', 'voi', 'vs', 'minh', 'ban', 'chi',
+  'toi', 'cho', 'gi', 'j', 'nay', 'thi', 'cung', 'nhung', 'nguoi', 'biet', 'lam', 'phai', 'di', 'vay', 'oi', 'ak',
+  'nhan', 'gui', 'tien', 'bo', 'ma', 'day', 'kia', 'hay', 'nao', 'sao', 'mot', 'hok', 'khum', 'bme', 'nhé', 'ạ',
+]);
+const languageCache = new Map<string, 0 | 1 | 2>();
+
+/**
+ * Which language a raw token suggests: 1 English, 2 Vietnamese, 0 neither or both. A Vietnamese letter with a
+ * diacritic (or đ) is a sure sign; otherwise only unambiguous function words count.
+ */
+export function tokenLanguage(raw: string): 0 | 1 | 2 {
+  const cached = languageCache.get(raw);
+  if (cached !== undefined) return cached;
+  const base = raw.normalize('NFC').toLowerCase();
+  let hint: 0 | 1 | 2 = 0;
+  if (/[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/.test(base)) hint = 2;
+  else {
+    const word = squeeze(base.replace(/['’]/g, ''));
+    if (VIETNAMESE_MARKERS.has(word)) hint = 2;
+    else if (ENGLISH_MARKERS.has(word)) hint = 1;
+  }
+  if (languageCache.size >= TOKEN_CACHE_LIMIT) languageCache.clear();
+  languageCache.set(raw, hint);
+  return hint;
+}
+
+/**
+ * The languages whose rules should run on a message: both, unless the message is clearly one language (two or
+ * more marker words of it and none of the other). Rules of a language never fire on a message clearly in the other
+ * ("if u block me i post it" is not Vietnamese, whatever its folded words resemble).
+ */
+export function likelyLanguages(tokens: readonly RawToken[]): { en: boolean; vi: boolean } {
+  let en = 0;
+  let vi = 0;
+  for (const token of tokens) {
+    const hint = tokenLanguage(token.raw);
+    if (hint === 1) en++;
+    else if (hint === 2) vi++;
+  }
+  if (en >= 2 && vi === 0) return { en: true, vi: false };
+  if (vi >= 2 && en === 0) return { en: false, vi: true };
+  return { en: true, vi: true };
 }
 
 /** A readable normalised string (for tests, debugging and the CLI's `--explain`). */

@@ -204,6 +204,98 @@ function nodeAnchor(node: PatternNode, common: ReadonlySet<string>): AnchorChoic
   return null;
 }
 
+/**
+ * Most ways a pattern may match from one position: a bound on the RegExp engine's backtracking there. Gaps and
+ * optional groups multiply it (`~8 ~8 ~8 ~8 ~8 ~8` is 9^6 paths and freezes a page for seconds on one message), and
+ * so do groups whose alternatives can begin with the same word (`(a|a b) (a|a b) …`). Alternatives that begin with
+ * different words exclude each other: at most one class of them gets past its first word. A prefix (`pic*`) or a
+ * number matches one way, because whatever follows it starts with a space. Bundled rules stay far below the limit;
+ * the limit is there for imported rule files (ARCHITECTURE.md, docs/threat-model.md).
+ */
+export const MAX_MATCH_PATHS = 4096;
+
+function sequencePaths(nodes: readonly PatternNode[]): number {
+  let paths = 1;
+  for (const node of nodes) paths = Math.min(Number.MAX_SAFE_INTEGER, paths * nodePaths(node));
+  return paths;
+}
+
+/** The literal words a sequence can begin with, or null when it can begin with any word. */
+function firstWords(nodes: readonly PatternNode[]): Set<string> | null {
+  const first = nodes[0];
+  if (first?.kind === 'word') return new Set([first.words[0]]);
+  if (first?.kind === 'question') return new Set(['?']);
+  if (first?.kind === 'group' && !first.optional) {
+    const words = new Set<string>();
+    for (const alternative of first.alternatives) {
+      const inner = firstWords(alternative);
+      if (!inner) return null;
+      inner.forEach((w) => words.add(w));
+    }
+    return words;
+  }
+  return null;
+}
+
+/** The word sequences a run of plain words (or a group of such runs) stands for; null when it holds anything else. */
+function literalSequences(nodes: readonly PatternNode[]): string[][] | null {
+  if (nodes.length === 1 && nodes[0].kind === 'group' && !nodes[0].optional) {
+    const all: string[][] = [];
+    for (const alternative of nodes[0].alternatives) {
+      const inner = literalSequences(alternative);
+      if (!inner) return null;
+      all.push(...inner);
+    }
+    return all;
+  }
+  const words: string[] = [];
+  for (const node of nodes) {
+    if (node.kind !== 'word') return null;
+    words.push(...node.words);
+  }
+  return [words];
+}
+
+/** How many of these word sequences can match at one place: those that are prefixes of one another. */
+function longestPrefixChain(sequences: readonly string[][]): number {
+  let best = 0;
+  for (const longer of sequences) {
+    let chain = 0;
+    for (const shorter of sequences) {
+      if (shorter.length <= longer.length && shorter.every((w, i) => w === longer[i])) chain++;
+    }
+    best = Math.max(best, chain);
+  }
+  return best;
+}
+
+function nodePaths(node: PatternNode): number {
+  if (node.kind === 'gap') return node.max + 1;
+  if (node.kind !== 'group') return 1;
+  let wild = node.optional ? 1 : 0;
+  // Per first word: the literal alternatives (only a chain of prefixes can match together) and the others.
+  const classes = new Map<string, { literals: string[][]; paths: number }>();
+  const classOf = (word: string) => {
+    let found = classes.get(word);
+    if (!found) classes.set(word, (found = { literals: [], paths: 0 }));
+    return found;
+  };
+  for (const alternative of node.alternatives) {
+    const literals = literalSequences(alternative);
+    if (literals) {
+      for (const sequence of literals) classOf(sequence[0]).literals.push(sequence);
+      continue;
+    }
+    const paths = sequencePaths(alternative);
+    const words = firstWords(alternative);
+    if (!words) wild += paths;
+    else for (const word of words) classOf(word).paths += paths;
+  }
+  let most = 0;
+  for (const c of classes.values()) most = Math.max(most, c.paths + longestPrefixChain(c.literals));
+  return Math.min(Number.MAX_SAFE_INTEGER, wild + most);
+}
+
 /** Compile one phrase pattern for one view. Throws PatternError with the reason. */
 export function compilePhrase(source: string, view: ViewName, macros: Readonly<Record<string, string>>): CompiledPhrase {
   const ctx: ParseContext = { view, macros, depth: 0, source };
@@ -217,6 +309,10 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
   const root: PatternNode[] = alternatives.length === 1 ? alternatives[0] : [{ kind: 'group', alternatives, optional: false }];
   if (root.every((n) => n.kind === 'gap' || (n.kind === 'group' && n.optional))) {
     throw new PatternError('a pattern needs at least one required word', source);
+  }
+  const paths = sequencePaths(root);
+  if (paths > MAX_MATCH_PATHS) {
+    throw new PatternError(`too many ways to match (${paths > 1e9 ? 'over a billion' : paths}, at most ${MAX_MATCH_PATHS}): use fewer gaps and optional groups`, source);
   }
   const regex = new RegExp(sequenceSource(root) + '(?= )');
   const common = view === 'en' ? COMMON_EN : COMMON_VI;
