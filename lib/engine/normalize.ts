@@ -107,7 +107,7 @@ const VI_EXPANSIONS: Record<string, string> = {
   trc: 'trước', mn: 'mọi người', mng: 'mọi người', ngta: 'người ta', sdt: 'số điện thoại', sđt: 'số điện thoại',
   tk: 'tài khoản', stk: 'số tài khoản', ck: 'chuyển khoản', cccd: 'căn cước công dân', cmnd: 'chứng minh nhân dân',
   zl: 'zalo', tele: 'telegram', tl: 'telegram', fb: 'facebook', ny: 'người yêu', e: 'em', a: 'anh', c: 'chị',
-  t: 'tôi', m: 'mày', ak: 'à', ah: 'à', uk: 'ừ', uh: 'ừ', đt: 'điện thoại', dt: 'điện thoại',
+  t: 'tao', m: 'mày', trg: 'trường', ak: 'à', ah: 'à', uk: 'ừ', uh: 'ừ', đt: 'điện thoại', dt: 'điện thoại',
   ks: 'khách sạn', csgt: 'cảnh sát giao thông', vid: 'video', cam: 'camera',
   nch: 'nói chuyện', nc: 'nói chuyện', mk: 'mình', mik: 'mình', mjk: 'mình', ng: 'người',
   nhìu: 'nhiều', iu: 'yêu', thik: 'thích', thix: 'thích', hum: 'hôm', hnay: 'hôm nay', 
@@ -380,7 +380,10 @@ function expansionTable(table: Record<string, string>, value: (v: string) => str
 
 function expansionFor(view: ViewName, forms: Record<ViewName, string>): string[] | undefined {
   if (view === 'en') return EN_EXPANDED.get(forms.en);
-  const words = VI_BY_ACCENTED.get(forms.viAccented) ?? VI_BY_FOLDED.get(forms.vi);
+  // Plain-ASCII teencode only expands when the word was typed without marks: "ảnh", "cảm", "à" are words, not "a",
+  // "cam", "a" teencode.
+  const typedPlain = forms.viAccented === forms.vi || !/[^\x00-\x7f]/.test(forms.viAccented);
+  const words = VI_BY_ACCENTED.get(forms.viAccented) ?? (typedPlain ? VI_BY_FOLDED.get(forms.vi) : undefined);
   if (!words) return undefined;
   return view === 'vi' ? words.map((w) => squeeze(foldDiacritics(w))) : words;
 }
