@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CATEGORY_IDS, SENSITIVITIES, type Sensitivity } from '../lib/engine/taxonomy';
-import { evaluate, targetFailures, TARGETS, type Score } from './evaluation';
+import { existsSync } from 'node:fs';
+import { evaluate, HOLDOUT, targetFailures, TARGETS, type Score } from './evaluation';
 
 const args = process.argv.slice(2);
 const sensitivityArg = args[args.indexOf('--sensitivity') + 1];
@@ -46,6 +47,15 @@ if (args.includes('--record')) {
     lines.push(`## ${rule}`, '', ...texts.map((t) => `- ${JSON.stringify(t)}`), '');
   }
   writeFileSync(resolve(import.meta.dirname, '../tests/corpus/known-false-positives.md'), lines.join('\n'));
+}
+
+if (existsSync(HOLDOUT)) {
+  // Written independently and never used to tune rules: the honest estimate of how the rules generalise.
+  const holdout = evaluate(sensitivity, undefined, HOLDOUT);
+  console.log('\nHeld-out set (tests/corpus/holdout, never tuned on):');
+  for (const language of ['en', 'vi'] as const) console.log(row(`messages ${language}`, holdout.messages[language].overall));
+  const h = holdout.conversations;
+  console.log(`  conversations: risky alerted ${h.riskyAlerted}/${h.risky}, benign alerted ${h.benignAlerted}/${h.benign}`);
 }
 
 const failures = targetFailures(result);

@@ -402,13 +402,21 @@ export function expandWord(word: string, view: ViewName): string[] {
 const expandedCache = new Map<string, Record<ViewName, readonly string[]>>();
 const QUESTION_WORDS: Record<ViewName, readonly string[]> = { en: ['?'], vi: ['?'], viAccented: ['?'] };
 
+/** Contractions that collide with other words once the apostrophe is gone ("we're" is not "were"). */
+const APOSTROPHE_CONTRACTIONS: Record<string, string[]> = {
+  "we're": ['we', 'are'], "they're": ['they', 'are'], "it's": ['it', 'is'], "he's": ['he', 'is'], "she's": ['she', 'is'],
+  "i'll": ['i', 'wil'], "we'll": ['we', 'wil'], "she'll": ['she', 'wil'], "he'll": ['he', 'wil'], "i'd": ['i', 'would'],
+  "we've": ['we', 'have'], "let's": ['let', 'us'], "who's": ['who', 'is'], "what's": ['what', 'is'],
+};
+
 export function expandedToken(raw: string): Record<ViewName, readonly string[]> {
   if (raw === '?') return QUESTION_WORDS;
   const cached = expandedCache.get(raw);
   if (cached) return cached;
   const forms = normalizeToken(raw);
+  const contraction = raw.includes("'") || raw.includes('’') ? APOSTROPHE_CONTRACTIONS[raw.toLowerCase().replace('’', "'")] : undefined;
   const words: Record<ViewName, readonly string[]> = {
-    en: expansionFor('en', forms) ?? [forms.en],
+    en: contraction ?? expansionFor('en', forms) ?? [forms.en],
     vi: expansionFor('vi', forms) ?? [forms.vi],
     viAccented: expansionFor('viAccented', forms) ?? [forms.viAccented],
   };
@@ -486,15 +494,19 @@ export function getView(message: NormalizedMessage, name: ViewName): NormalizedV
 }
 
 /** Unambiguous function words of each language, by folded squeezed form ("me" and "do" are in both, so in neither). */
+// Folded Vietnamese syllables ("ổn" → on, "ít" → it, "bé" → be, "cần" → can, "thêm" → them, "số" → so, "nó" → no)
+// are left out of the English list, and English words ("day", "ban") out of the Vietnamese one.
 const ENGLISH_MARKERS = new Set([
-  'the', 'you', 'your', 'yours', 'u', 'ur', 'is', 'are', 'am', 'was', 'were', 'and', 'it', 'my', 'what', 'if', 'im',
-  'dont', 'with', 'this', 'that', 'have', 'wil', 'can', 'of', 'for', 'just', 'want', 'be', 'not', 'she', 'he', 'we',
-  'they', 'get', 'got', 'so', 'or', 'at', 'on', 'in', 'pls', 'please', 'send', 'tel', 'how', 'why', 'where', 'would',
+  'the', 'you', 'your', 'yours', 'u', 'ur', 'is', 'are', 'was', 'were', 'and', 'what', 'if', 'dont', 'with', 'this',
+  'that', 'have', 'wil', 'of', 'for', 'just', 'want', 'not', 'she', 'we', 'they', 'get', 'got', 'or', 'pls', 'please',
+  'send', 'tel', 'how', 'why', 'where', 'would', 'there', 'their', 'lets', 'everyone', 'about', 'from', 'like',
+  'know', 'realy', 'when', 'yeah', 'gona', 'wana', 'did', 'does', 'could', 'should', 'then', 'here', 'who', 'which',
+  'make', 'take', 'come', 'going', 'think', 'because', 'cuz', 'youre', 'lol', 'omg', 'yes', 'hey',
 ]);
 const VIETNAMESE_MARKERS = new Set([
-  'khong', 'ko', 'dc', 'duoc', 'em', 'anh', 'la', 'cua', 'nhe', 'nha', 'roi', 'voi', 'vs', 'minh', 'ban', 'chi',
-  'toi', 'cho', 'gi', 'j', 'nay', 'thi', 'cung', 'nhung', 'nguoi', 'biet', 'lam', 'phai', 'di', 'vay', 'oi', 'ak',
-  'nhan', 'gui', 'tien', 'bo', 'ma', 'day', 'kia', 'hay', 'nao', 'sao', 'mot', 'hok', 'khum', 'bme', 'nhé', 'ạ',
+  'khong', 'ko', 'dc', 'duoc', 'em', 'anh', 'la', 'cua', 'nhe', 'nha', 'roi', 'voi', 'vs', 'minh', 'chi', 'toi',
+  'cho', 'gi', 'j', 'nay', 'thi', 'cung', 'nhung', 'nguoi', 'biet', 'lam', 'phai', 'di', 'vay', 'oi', 'ak', 'nhan',
+  'gui', 'tien', 'ma', 'kia', 'nao', 'sao', 'mot', 'hok', 'khum', 'bme',
 ]);
 const languageCache = new Map<string, 0 | 1 | 2>();
 
