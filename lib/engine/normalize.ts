@@ -108,7 +108,7 @@ const VI_EXPANSIONS: Record<string, string> = {
   tk: 'tài khoản', stk: 'số tài khoản', ck: 'chuyển khoản', cccd: 'căn cước công dân', cmnd: 'chứng minh nhân dân',
   zl: 'zalo', tele: 'telegram', tl: 'telegram', fb: 'facebook', ny: 'người yêu', e: 'em', a: 'anh', c: 'chị',
   t: 'tao', m: 'mày', trg: 'trường', ak: 'à', ah: 'à', uk: 'ừ', uh: 'ừ', đt: 'điện thoại', dt: 'điện thoại',
-  ks: 'khách sạn', csgt: 'cảnh sát giao thông', vid: 'video', cam: 'camera',
+  ks: 'khách sạn', csgt: 'cảnh sát giao thông', vid: 'video',
   nch: 'nói chuyện', nc: 'nói chuyện', mk: 'mình', mik: 'mình', mjk: 'mình', ng: 'người',
   nhìu: 'nhiều', iu: 'yêu', thik: 'thích', thix: 'thích', hum: 'hôm', hnay: 'hôm nay', 
   lm: 'làm', wa: 'qua', wá: 'quá', qá: 'quá', h: 'giờ', bh: 'bao giờ', bn: 'bao nhiêu', bnh: 'bao nhiêu',
