@@ -3,7 +3,7 @@
  * (` w1 w2 … `) plus an "anchor": a set of words one of which every match must contain, so the matcher can skip
  * the RegExp for messages that contain none of them.
  */
-import { expandWord, normalizeWord, type ViewName } from './normalize';
+import { expandWord, foldDiacritics, normalizeWord, squeeze, type ViewName } from './normalize';
 
 type PatternNode =
   | { kind: 'word'; words: string[] }
@@ -52,6 +52,13 @@ const FREQUENT_WORDS = new Set([
   'say', 'talk', 'cal', 'now', 'just', 'one', 'al', 'any', 'some', 'them', 'they', 'he', 'she', 'his', 'her', 'our',
   'nhan', 'bao', 'biet', 'gui', 'chuyen', 'lien', 'may', 'cuoc', 'dong', 'quan', 'nghi', 'noi', 'lam', 'muon', 'can',
   'ai', 'nguoi', 'cai', 'con', 'ra', 'vao', 'len', 'xuong', 'qua', 'hay', 'nhieu', 'mot', 'hai', 'ba', 'bo', 'me',
+  // Everyday words that would otherwise make patterns run on ordinary chat ("good night", "school tomorrow").
+  'school', 'night', 'god', 'down', 'time', 'today', 'tomorow', 'home', 'back', 'out', 'up', 'day', 'like', 'love',
+  'new', 'here', 'there', 'way', 'right', 'thing', 'people', 'game', 'phone', 'work', 'class', 'friend', 'friends',
+  'mom', 'dad', 'tonight', 'later', 'after', 'before', 'realy', 'too', 'more', 'much', 'the', 'them', 'then', 'when',
+  'hoc', 've', 'an', 'com', 'ngay', 'mai', 'nay', 'gio', 'nha', 'truong', 'lop', 'ban', 'the', 'thi', 'xem', 'choi',
+  'dau', 'luc', 'toi', 'sang', 'chieu', 'tuan', 'nam', 'thang', 'roi', 'chua', 'nua', 'lai', 'het', 'luon', 'o', 'thu',
+  'vien', 'muon', 'last', 'did', 'yo', 'rn', 'chut', 'tao', 'may',
 ]);
 
 const MAX_GAP = 8;
@@ -166,8 +173,10 @@ interface AnchorChoice {
 }
 
 function wordCost(word: string, common: ReadonlySet<string>): number {
-  if (common.has(word)) return 100;
-  if (FREQUENT_WORDS.has(word)) return 20;
+  // Accented words ("ở", "mẹ") are judged by their plain form: as common in chats as their folded twins.
+  const plain = squeeze(foldDiacritics(word));
+  if (common.has(word) || common.has(plain)) return 100;
+  if (FREQUENT_WORDS.has(plain)) return 20;
   return word.length <= 2 ? 8 : word.length <= 3 ? 3 : 1;
 }
 
