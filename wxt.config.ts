@@ -25,7 +25,9 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // scripting: "Watch this site" registers the content script for a site the user granted at run time
-    // (scripting.registerContentScripts) and starts it in tabs already open there (scripting.executeScript).
+    // (scripting.registerContentScripts) and starts it in tabs already open there (scripting.executeScript); the
+    // chat launcher has the content script started when Instagram, Facebook or Discord open a chat without a page
+    // load (scripting.executeScript, lib/sites/hosts.ts LAUNCHER_SITES).
     permissions: ['storage', 'scripting'],
     host_permissions: [...CONTENT_SCRIPT_MATCHES],
     optional_host_permissions: ['https://*/*'],

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
-import { browserWatchDeps, syncWatchedSites } from '../lib/sites/watch';
+import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/sites/watch';
 import { loadConversations, loadSettings, saveConversations, setTabState } from '../lib/storage/items';
 
 export default defineBackground(() => {
@@ -17,6 +17,13 @@ export default defineBackground(() => {
     },
     setTabState,
     now: () => Date.now(),
+    // The chat launcher asks for the content script when Instagram, Facebook or Discord open a chat without a page
+    // load (entrypoints/chat-launcher.content.ts).
+    startContentScript: async (tabId, frameId) => {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [CONTENT_SCRIPT_FILE] });
+    },
+    // Top frames only (the chat apps run there); the tab's URL follows history.pushState.
+    frameUrl: async (tabId, frameId) => (frameId === 0 ? (await browser.tabs.get(tabId)).url : undefined),
   });
   // webextension-polyfill sends the resolved value of a returned promise as the response.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises

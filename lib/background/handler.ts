@@ -5,12 +5,14 @@
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import { ProtocolMessageSchema, type ProtocolResponse, type ScanReport } from '../protocol';
+import { adapterFor } from '../sites';
 import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap } from '../storage/conversations';
 
 export interface MessageSender {
   id?: string;
   tab?: { id?: number };
   url?: string;
+  frameId?: number;
 }
 
 export interface BackgroundDeps {
@@ -24,6 +26,13 @@ export interface BackgroundDeps {
   /** What the popup shows for a tab: the conversation open in it and its risk. */
   setTabState(tabId: number, state: TabState | null): Promise<void>;
   now(): number;
+  /** Inject the chat content script into a frame (for 'start-content-script' from the chat launcher). */
+  startContentScript?(tabId: number, frameId: number): Promise<void>;
+  /**
+   * The frame's current address as the browser knows it. `sender.url` keeps the address the document loaded
+   * with; single-page apps move on with history.pushState.
+   */
+  frameUrl?(tabId: number, frameId: number): Promise<string | undefined>;
 }
 
 export interface TabState {
@@ -90,6 +99,20 @@ export function createMessageHandler(deps: BackgroundDeps) {
         // Deleting evidence is for the report page, never for a content script running inside a chat page.
         if (!deps.extensionPageUrl || !sender.url?.startsWith(deps.extensionPageUrl)) return { ok: false, error: 'not allowed from this sender' };
         await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
+        return { ok: true };
+      }
+      case 'start-content-script': {
+        // Only for a frame whose own address (as the browser reports it, not the message) is a supported chat page.
+        const frameId = sender.frameId ?? 0;
+        const address = deps.frameUrl ? await deps.frameUrl(tabId, frameId) : sender.url;
+        let url: URL | null = null;
+        try {
+          url = address ? new URL(address) : null;
+        } catch {
+          url = null;
+        }
+        if (!deps.startContentScript || !url || !adapterFor(url)) return { ok: false, error: 'not a chat page' };
+        await deps.startContentScript(tabId, frameId);
         return { ok: true };
       }
     }

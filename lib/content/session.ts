@@ -3,12 +3,16 @@
  * already analysed, each conversation's risk tracker, which context to keep, and when a warning is due.
  */
 import type { ConversationAnalyzer, Engine } from '../engine';
-import { levelRank, type RiskLevel } from '../engine/taxonomy';
+import { levelRank, RISK_LEVELS, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk, Finding } from '../engine/types';
 import type { ScanReport } from '../protocol';
 import type { ConversationRef, StoredMessage } from '../storage/schema';
 import { MAX_TEXT } from '../storage/schema';
 import type { ExtractedMessage } from '../sites/types';
+
+export function isRiskLevel(value: unknown): value is RiskLevel {
+  return typeof value === 'string' && (RISK_LEVELS as readonly string[]).includes(value);
+}
 
 interface ConversationState {
   analyzer: ConversationAnalyzer;
@@ -56,6 +60,15 @@ export class ChatSession {
 
   riskOf(key: string): ConversationRisk | null {
     return this.conversations.get(key)?.analyzer.risk ?? null;
+  }
+
+  /**
+   * The level already warned about in an earlier visit (the stored peak), so a page reload does not show the same
+   * warning again: a warning shows once per conversation per rise in level.
+   */
+  seedWarnedLevel(key: string, level: RiskLevel): void {
+    const state = this.state(key);
+    if (levelRank(level) > levelRank(state.warnedLevel)) state.warnedLevel = level;
   }
 
   /** Analyse the messages of `conversation` not analysed before (in page order) and decide what to report. */

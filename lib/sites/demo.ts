@@ -2,6 +2,8 @@
  * The local demo chat (demo/index.html), served by `npm start` and the e2e tests. Its structure is our own:
  * `[data-conversation-id]` panes holding `.msg[data-message-id][data-from]` rows.
  */
+import { textOf } from './dom';
+import { fromIso } from './time';
 import type { SiteAdapter } from './types';
 
 const SELECTORS = {
@@ -23,18 +25,20 @@ export const demoAdapter: SiteAdapter = {
   },
   messageRoot: (doc) => doc.querySelector('#chat') ?? doc.body,
   messageElements: (root) => [...root.querySelectorAll(`${SELECTORS.pane} ${SELECTORS.message}`)],
+  messagesIn: (element) => [...element.querySelectorAll(SELECTORS.message)].filter((m) => m.closest(SELECTORS.pane)),
+  messageFor: (element) => element.closest(`${SELECTORS.pane} ${SELECTORS.message}`),
   extract(element) {
     const id = element.getAttribute('data-message-id');
-    const text = element.querySelector(SELECTORS.text)?.textContent ?? '';
-    if (!id || !text.trim()) return null;
-    const time = element.querySelector('time')?.getAttribute('datetime');
-    const ts = time ? Date.parse(time) : NaN;
+    const textElement = element.querySelector(SELECTORS.text);
+    const text = textElement ? textOf(textElement) : '';
+    if (!id || !text) return null;
+    const sender = element.querySelector(SELECTORS.sender);
     return {
       id,
       text,
       from: element.getAttribute('data-from') === 'self' ? 'self' : 'other',
-      sender: element.querySelector(SELECTORS.sender)?.textContent?.trim() || undefined,
-      ts: Number.isFinite(ts) ? ts : undefined,
+      sender: sender ? textOf(sender) || undefined : undefined,
+      ts: fromIso(element.querySelector('time')?.getAttribute('datetime')),
     };
   },
 };

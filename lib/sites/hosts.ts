@@ -8,7 +8,7 @@ export const CHAT_SITE_MATCHES = [
   'https://www.facebook.com/messages/*',
   'https://www.instagram.com/direct/*',
   'https://web.telegram.org/*',
-  'https://discord.com/*',
+  'https://discord.com/channels/*',
   'https://chat.zalo.me/*',
 ] as const;
 
@@ -16,3 +16,22 @@ export const CHAT_SITE_MATCHES = [
 export const DEMO_MATCHES = ['http://localhost/*', 'http://127.0.0.1/*'] as const;
 
 export const CONTENT_SCRIPT_MATCHES = [...CHAT_SITE_MATCHES, ...DEMO_MATCHES];
+
+/**
+ * Sites whose messages open without a page load from their other pages (Instagram's feed → Direct): a content
+ * script is only injected on page loads, so a tiny launcher (entrypoints/chat-launcher.content.ts) runs on the rest
+ * of the site and asks the background to start the real content script when the address becomes a chat. The
+ * launcher only reads the address; the big content script (engine, rules) is never loaded on the feed.
+ */
+export const LAUNCHER_SITES = [
+  { matches: 'https://www.facebook.com/*', chat: /^\/messages(\/|$)/ },
+  { matches: 'https://www.instagram.com/*', chat: /^\/direct(\/|$)/ },
+  { matches: 'https://discord.com/*', chat: /^\/channels\// },
+] as const;
+
+export const LAUNCHER_MATCHES = LAUNCHER_SITES.map((site) => site.matches);
+
+/** Whether the launcher should start the content script at this address. */
+export function launcherWantsChat(url: URL): boolean {
+  return LAUNCHER_SITES.some((site) => new URL(site.matches.replace('/*', '/')).host === url.host && site.chat.test(url.pathname));
+}

@@ -20,17 +20,34 @@ export interface ConversationInfo {
   title: string;
 }
 
+/** What extraction needs besides the element: passed in so adapters stay deterministic in tests. */
+export interface ExtractContext {
+  /** Now (ms): dates printed without a year or day are read relative to it. */
+  now: number;
+  /** The order of numeric dates in the browser's locale ("10/05/2026"). */
+  dateOrder: 'dmy' | 'mdy';
+}
+
 export interface SiteAdapter {
   /** Short id: whatsapp, messenger, instagram, telegram-k, telegram-a, discord, zalo, demo, generic. */
   id: string;
+  /**
+   * The app gives messages no id: ids are hashes of their content, and two messages with the same text can share
+   * one. The scanner then tells apart equal ids on different elements.
+   */
+  hashedIds?: boolean;
   /** Whether this adapter handles the page at this URL. */
   matches(url: URL): boolean;
   /** The open conversation, or null when none is open. */
   conversation(doc: Document, url: URL): ConversationInfo | null;
-  /** The element to observe for new messages (falls back to body). */
+  /** The element holding the open conversation's messages, or null (then the whole document is scanned). */
   messageRoot(doc: Document): Element | null;
-  /** Message elements currently on the page, oldest first. */
+  /** Message elements under `root`, oldest first (a full scan: fallbacks are tried). */
   messageElements(root: ParentNode): Element[];
-  /** Read one message element; null for rows that are not messages (dates, system lines). */
-  extract(element: Element): ExtractedMessage | null;
+  /** Message elements inside a node the page just added (the selector already in use only). */
+  messagesIn(element: Element): Element[];
+  /** The message element holding `element` (itself included), or null when it is not inside a message. */
+  messageFor(element: Element): Element | null;
+  /** Read one message element; null for rows that are not messages (dates, system lines, media without text). */
+  extract(element: Element, context: ExtractContext): ExtractedMessage | null;
 }

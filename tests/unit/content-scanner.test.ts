@@ -1,0 +1,279 @@
+/**
+ * The page scanner on a fixture page in happy-dom: the MutationObserver callback only queues, batches read only new
+ * or changed message nodes, conversation switches start a fresh scan, repeated ids stay apart, long scans are sliced,
+ * everything stops on abort, and the page's DOM is never changed.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConversationAnalyzer, Engine } from '../../lib/engine';
+import type { ConversationRisk, Finding } from '../../lib/engine/types';
+import { startPageScanner, type PageScanner, type WarnEvent } from '../../lib/content/page-scanner';
+import { ChatSession } from '../../lib/content/session';
+import { createBundledEngine } from '../../lib/extension/bundled-engine';
+import type { ProtocolMessage } from '../../lib/protocol';
+import { createGenericAdapter } from '../../lib/sites/generic';
+import { telegramKAdapter } from '../../lib/sites/telegram-k';
+import type { SiteAdapter } from '../../lib/sites/types';
+import { loadPage, readExpected, readPage, type LoadedPage } from './sites-fixtures';
+
+/** An engine that flags any message containing "RISK": enough to follow what the scanner hands it. */
+function fakeEngine(analysed: string[]): Engine {
+  return {
+    preset: { minShownWeight: 0 } as Engine['preset'],
+    problems: [],
+    ruleCount: 1,
+    analyze: () => [],
+    conversation(): ConversationAnalyzer {
+      let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
+      return {
+        add(message) {
+          analysed.push(message.text);
+          const at = message.text.indexOf('RISK');
+          const findings: Finding[] =
+            at < 0
+              ? []
+              : [{ ruleId: 'test', category: 'secrecy', language: 'en', weight: 5, start: at, end: at + 4, matched: 'RISK', adviceKey: 'secrecy', selfCompliance: false }];
+          if (findings.length) {
+            risk = {
+              level: 'high',
+              score: risk.score + 5,
+              alert: true,
+              categories: ['secrecy'],
+              reasons: [...risk.reasons, { category: 'secrecy', ruleId: 'test', messageId: message.id, matched: 'RISK', from: message.from, contribution: 5 }],
+            };
+          }
+          return { findings, flagged: findings.length > 0, risk, truncated: false };
+        },
+        get risk() {
+          return risk;
+        },
+      };
+    },
+  };
+}
+
+/** Counts extract calls, to see which elements a batch read. */
+function counting(adapter: SiteAdapter): SiteAdapter & { reads: Element[] } {
+  const reads: Element[] = [];
+  return {
+    ...adapter,
+    reads,
+    extract(element, context) {
+      reads.push(element);
+      return adapter.extract(element, context);
+    },
+  };
+}
+
+interface Harness {
+  page: LoadedPage;
+  scanner: PageScanner;
+  sent: ProtocolMessage[];
+  warnings: WarnEvent[];
+  marks: Element[][];
+  analysed: string[];
+  adapter: SiteAdapter & { reads: Element[] };
+  controller: AbortController;
+  conversations: (string | null)[];
+}
+
+let current: Harness | null = null;
+afterEach(async () => {
+  current?.controller.abort();
+  await current?.page.close();
+  current = null;
+});
+
+function start(options: { engine?: 'fake' | 'real'; sliceMs?: number; adapter?: SiteAdapter; html?: string; url?: string } = {}): Harness {
+  const expected = readExpected('telegram-k');
+  const page = loadPage(options.html ?? readPage('telegram-k'), options.url ?? expected.url);
+  const analysed: string[] = [];
+  const engine = options.engine === 'real' ? createBundledEngine({ sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'] }) : fakeEngine(analysed);
+  const adapter = counting(options.adapter ?? telegramKAdapter);
+  const sent: ProtocolMessage[] = [];
+  const warnings: WarnEvent[] = [];
+  const marks: Element[][] = [];
+  const conversations: (string | null)[] = [];
+  const controller = new AbortController();
+  const scanner = startPageScanner({
+    doc: page.document,
+    adapter,
+    session: new ChatSession(engine, 3),
+    send: (message) => sent.push(message),
+    warn: (event) => warnings.push(event),
+    mark: (elements) => marks.push([...elements]),
+    onConversation: (key) => conversations.push(key),
+    signal: controller.signal,
+    batchDelay: 5,
+    sliceMs: options.sliceMs,
+    now: () => Date.parse('2026-05-10T23:00:00Z'),
+  });
+  current = { page, scanner, sent, warnings, marks, analysed, adapter, controller, conversations };
+  return current;
+}
+
+function bubbleHtml(mid: string, text: string): string {
+  return `<div data-mid="${mid}" data-peer-id="-1001987654321" data-timestamp="1778403600" class="bubble is-in"><div class="bubble-content-wrapper"><div class="bubble-content"><div class="message" dir="auto"><span class="translatable-message">${text}</span><span class="time"><span class="i18n">09:00</span></span></div></div></div></div>`;
+}
+
+function append(page: LoadedPage, html: string): Element {
+  const group = page.document.querySelector('.bubbles-inner section.bubbles-date-group')!;
+  const holder = page.document.createElement('div');
+  holder.className = 'bubbles-group';
+  holder.innerHTML = html;
+  group.append(holder);
+  return holder;
+}
+
+describe('page scanner', () => {
+  it('scans the open conversation once, then tells the background which conversation is shown', async () => {
+    const { scanner, sent, analysed, adapter, conversations } = start();
+    await scanner.settled();
+    expect(conversations).toEqual(['telegram-k:-1001987654321']);
+    expect(analysed).toHaveLength(readExpected('telegram-k').conversations.benign.messages.length);
+    expect(adapter.reads).toHaveLength(7); // six messages and the service line (read, then skipped)
+    expect(sent).toEqual([{ type: 'conversation-shown', conversationKey: 'telegram-k:-1001987654321', risk: expect.objectContaining({ level: 'none' }) as unknown }]);
+    expect(scanner.stats.fullScans).toBe(1);
+  });
+
+  it('only queues in the MutationObserver callback, then reads just the new message nodes', async () => {
+    const { page, scanner, analysed, adapter } = start();
+    await scanner.settled();
+    const readsBefore = adapter.reads.length;
+    append(page, bubbleHtml('5001', 'new one') + bubbleHtml('5002', 'and another'));
+    await Promise.resolve(); // the observer callback has run (microtask): nothing was read yet
+    expect(adapter.reads.length).toBe(readsBefore);
+    await scanner.settled();
+    expect(adapter.reads.length - readsBefore).toBe(2);
+    expect(analysed.slice(-2)).toEqual(['new one', 'and another']);
+    expect(scanner.stats.fullScans).toBe(1);
+  });
+
+  it('reads an edited message again, and only that one', async () => {
+    const { page, scanner, analysed, adapter } = start();
+    await scanner.settled();
+    const readsBefore = adapter.reads.length;
+    const text = page.document.querySelector('.bubble[data-mid="4203"] .message .translatable-message')!;
+    text.textContent = 'edited: I will bring the sensors';
+    await scanner.settled();
+    expect(adapter.reads.length - readsBefore).toBe(1);
+    expect(analysed.at(-1)).toBe('edited: I will bring the sensors');
+  });
+
+  it('does not analyse a message again when the page re-renders it unchanged', async () => {
+    const { page, scanner, analysed } = start();
+    await scanner.settled();
+    const count = analysed.length;
+    const bubble = page.document.querySelector('.bubble[data-mid="4200"]')!;
+    bubble.replaceWith(bubble.cloneNode(true));
+    await scanner.settled();
+    expect(analysed.length).toBe(count);
+  });
+
+  it('warns once, marks the flagged message and reports it with its context', async () => {
+    const { page, scanner, sent, warnings, marks } = start();
+    await scanner.settled();
+    append(page, bubbleHtml('6001', 'this is RISK talk'));
+    await scanner.settled();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ conversationKey: 'telegram-k:-1001987654321', title: 'Robotics Club 🤖' });
+    expect(marks.at(-1)?.map((e) => e.getAttribute('data-mid'))).toEqual(['6001']);
+    const report = sent.at(-1);
+    expect(report?.type).toBe('scan-report');
+    if (report?.type === 'scan-report') expect(report.messages.map((m) => m.id)).toEqual(['4203', '4204', '4205', '6001']);
+    append(page, bubbleHtml('6002', 'more RISK talk'));
+    await scanner.settled();
+    expect(warnings).toHaveLength(1); // same level: no second warning
+  });
+
+  it('starts over on a conversation switch without a page load', async () => {
+    const { page, scanner, sent, conversations, marks, adapter } = start();
+    await scanner.settled();
+    append(page, bubbleHtml('6001', 'RISK'));
+    await scanner.settled();
+    page.open('risky');
+    scanner.rescan(); // what the content script does on wxt:locationchange
+    await scanner.settled();
+    expect(conversations).toEqual(['telegram-k:-1001987654321', 'telegram-k:@jay_gg']);
+    expect(marks.at(-1)).toEqual([]); // the old conversation's marks are gone
+    expect(sent.at(-1)).toMatchObject({ type: 'conversation-shown', conversationKey: 'telegram-k:@jay_gg' });
+    const risky = readExpected('telegram-k').conversations.risky.messages.map((m) => m.id);
+    expect(adapter.reads.slice(-risky.length).map((e) => e.getAttribute('data-mid'))).toEqual(risky);
+  });
+
+  it('keeps repeated ids apart when both messages are on the page', async () => {
+    const { page, scanner, analysed } = start({ adapter: { ...telegramKAdapter, hashedIds: true, extract: (el, c) => { const m = telegramKAdapter.extract(el, c); return m && { ...m, id: 'same' }; } } });
+    await scanner.settled();
+    expect(analysed).toHaveLength(6);
+    append(page, bubbleHtml('7001', 'ok'));
+    await scanner.settled();
+    expect(analysed.at(-1)).toBe('ok');
+  });
+
+  it('slices a long scan into short tasks and still reads everything in order', async () => {
+    const html = readPage('telegram-k').replace(
+      '<section class="bubbles-date-group">',
+      `<section class="bubbles-date-group">${Array.from({ length: 400 }, (_, i) => bubbleHtml(String(10_000 + i), `message ${i}`)).join('')}`,
+    );
+    const { scanner, analysed } = start({ html, sliceMs: 0.5 });
+    await scanner.settled();
+    expect(analysed.length).toBe(406);
+    expect(analysed.slice(0, 3)).toEqual(['message 0', 'message 1', 'message 2']);
+    expect(scanner.stats.slices).toBeGreaterThan(1);
+  });
+
+  it('stops everything on abort', async () => {
+    const { page, scanner, analysed, controller, adapter } = start();
+    await scanner.settled();
+    controller.abort();
+    const reads = adapter.reads.length;
+    append(page, bubbleHtml('8001', 'after abort'));
+    await new Promise((done) => setTimeout(done, 50));
+    expect(adapter.reads.length).toBe(reads);
+    expect(analysed).not.toContain('after abort');
+  });
+
+  it('stays idle on pages of the app without a chat, and wakes up when the URL becomes a chat', async () => {
+    const adapter: SiteAdapter = { ...telegramKAdapter, matches: (url) => url.hash.length > 1 };
+    const { page, scanner, analysed, sent } = start({ adapter, url: 'https://web.telegram.org/k/' });
+    await scanner.settled();
+    expect(analysed).toEqual([]);
+    expect(sent).toEqual([{ type: 'conversation-shown', conversationKey: null, risk: null }]);
+    append(page, bubbleHtml('9001', 'not read while idle'));
+    await new Promise((done) => setTimeout(done, 30));
+    expect(analysed).toEqual([]);
+    page.window.happyDOM.setURL('https://web.telegram.org/k/#-1001987654321');
+    scanner.rescan();
+    await scanner.settled();
+    expect(analysed).toContain('not read while idle');
+  });
+
+  it('never changes the page', async () => {
+    const { page, scanner } = start();
+    const before = page.document.documentElement.outerHTML;
+    await scanner.settled();
+    append(page, bubbleHtml('6001', 'RISK'));
+    const withAppended = page.document.documentElement.outerHTML;
+    await scanner.settled();
+    expect(page.document.documentElement.outerHTML).toBe(withAppended);
+    expect(before.length).toBeLessThan(withAppended.length);
+  });
+
+  it('with the real rules: the risky fixture conversation warns, the benign one does not', async () => {
+    const { page, scanner, warnings } = start({ engine: 'real' });
+    await scanner.settled();
+    expect(warnings).toEqual([]);
+    page.open('risky');
+    scanner.rescan();
+    await scanner.settled();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].risk.alert).toBe(true);
+    expect(warnings[0].findings.length).toBeGreaterThan(0);
+  });
+
+  it('works with the generic adapter on a watched site', async () => {
+    const expected = readExpected('generic');
+    const { scanner, analysed } = start({ adapter: createGenericAdapter(), html: readPage('generic', 'chat.html'), url: expected.url });
+    await scanner.settled();
+    expect(analysed).toEqual(expected.conversations.chat.messages.map((m) => m.text));
+  });
+});

@@ -1,0 +1,66 @@
+/** ChatSession: warn once per conversation per rise in level, also across a page reload (seeded peak). */
+import { describe, expect, it } from 'vitest';
+import { ChatSession, isRiskLevel } from '../../lib/content/session';
+import { createBundledEngine } from '../../lib/extension/bundled-engine';
+import { readExpected } from './sites-fixtures';
+
+const engine = createBundledEngine({ sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'] });
+const ref = { key: 'whatsapp:name:x', site: 'whatsapp', title: 'x', url: 'https://web.whatsapp.com/' };
+const risky = readExpected('whatsapp').conversations.risky.messages.map((m) => ({ id: m.id ?? '', text: m.text, from: m.from }));
+
+describe('ChatSession', () => {
+  it('warns once when the conversation reaches a warning level, not again for the same level', () => {
+    const session = new ChatSession(engine, 5);
+    const first = session.process(ref, risky);
+    expect(first.risk.alert).toBe(true);
+    expect(first.warn).toBe(true);
+    const again = session.process(ref, [{ id: 'extra', text: 'Chuyển tiền ngay vào tài khoản an toàn', from: 'other' }]);
+    expect(again.warn).toBe(levelAbove(again.risk.level, first.risk.level));
+  });
+
+  it('does not warn again after a reload for a level already reached (seeded from storage)', () => {
+    const fresh = new ChatSession(engine, 5);
+    const level = fresh.process(ref, risky).risk.level;
+    const session = new ChatSession(engine, 5);
+    session.seedWarnedLevel(ref.key, level);
+    expect(session.process(ref, risky).warn).toBe(false);
+  });
+
+  it('does not analyse a message twice unless its text changed', () => {
+    const added: string[] = [];
+    const counting = {
+      ...engine,
+      conversation() {
+        const inner = engine.conversation();
+        return {
+          add(message: Parameters<typeof inner.add>[0]) {
+            added.push(message.text);
+            return inner.add(message);
+          },
+          get risk() {
+            return inner.risk;
+          },
+        };
+      },
+    };
+    const session = new ChatSession(counting, 5);
+    session.process(ref, risky);
+    expect(added).toHaveLength(risky.length);
+    expect(session.process(ref, risky).report).toBeNull();
+    expect(added).toHaveLength(risky.length);
+    session.process(ref, [{ ...risky[0], text: `${risky[0].text} (edited)` }]);
+    expect(added.at(-1)).toBe(`${risky[0].text} (edited)`);
+    expect(added).toHaveLength(risky.length + 1);
+  });
+
+  it('recognises risk levels read back from storage', () => {
+    expect(isRiskLevel('high')).toBe(true);
+    expect(isRiskLevel('severe')).toBe(false);
+    expect(isRiskLevel(3)).toBe(false);
+  });
+});
+
+function levelAbove(a: string, b: string): boolean {
+  const order = ['none', 'low', 'medium', 'high', 'critical'];
+  return order.indexOf(a) > order.indexOf(b);
+}
