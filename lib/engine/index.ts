@@ -6,7 +6,7 @@
  *   const conversation = engine.conversation();
  *   const { findings, risk } = conversation.add(message);
  */
-import { analyzeText, CompiledRuleSet, type CompileProblem } from './matcher';
+import { analyzeText, CompiledRuleSet, type CompileProblem, type PrecompiledPhrases } from './matcher';
 import { ConversationRiskTracker, DEFAULT_SENSITIVITY, SENSITIVITY_PRESETS, type SensitivityPreset } from './risk';
 import type { RulePack } from './rule-schema';
 import type { ChatMessage, ConversationRisk, EngineOptions, Finding } from './types';
@@ -43,14 +43,14 @@ export class RuleCompileError extends Error {
   }
 }
 
-export function createEngine(pack: RulePack, options: EngineOptions = {}): Engine {
+export function createEngine(pack: RulePack, options: EngineOptions = {}, phrases?: PrecompiledPhrases): Engine {
   const disabled = new Set(options.disabledCategories ?? []);
   const languages = options.languages ? new Set(options.languages) : undefined;
   const rules = pack.rules
     .filter((rule) => !disabled.has(rule.category))
     .map((rule) => (languages ? { ...rule, languages: rule.languages.filter((l) => languages.has(l)) } : rule))
     .filter((rule) => rule.languages.length > 0);
-  const compiled = new CompiledRuleSet({ rules, macros: pack.macros });
+  const compiled = new CompiledRuleSet({ rules, macros: pack.macros }, phrases);
   const errors = compiled.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new RuleCompileError(errors);
   const preset = SENSITIVITY_PRESETS[options.sensitivity ?? DEFAULT_SENSITIVITY];
@@ -80,7 +80,8 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}): Engin
 
 export { SENSITIVITY_PRESETS, DEFAULT_SENSITIVITY } from './risk';
 export type { SensitivityPreset } from './risk';
-export type { CompileProblem } from './matcher';
+export type { CompileProblem, PrecompiledPhrases } from './matcher';
+export { precompilePhrases } from './matcher';
 export * from './taxonomy';
 export type * from './types';
 export type { Rule, RulePack, Pattern, Macros } from './rule-schema';

@@ -43,6 +43,40 @@ interface ViewIndex {
 const NO_PATTERNS: readonly CompiledPattern[] = [];
 const TOKEN_CANDIDATE_CACHE = 50_000;
 
+/** A phrase compiled ahead of time, as plain data. */
+export interface PrecompiledPhrase {
+  regex: string;
+  anchors: string[] | null;
+  weakAnchor: boolean;
+}
+export type PrecompiledPhrases = Record<string, PrecompiledPhrase>;
+
+function phraseKey(view: ViewName, source: string): string {
+  return `${view}\u0000${source}`;
+}
+
+/** Compile every pattern and guard of a pack once, as data to ship with it (build time). */
+export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
+  const out: PrecompiledPhrases = {};
+  for (const rule of pack.rules) {
+    for (const language of rule.languages) {
+      for (const pattern of [...rule.patterns, ...(rule.guards ?? [])]) {
+        const { source, accents } = patternSource(pattern);
+        const view = viewFor(language, accents);
+        const key = phraseKey(view, source);
+        if (out[key]) continue;
+        try {
+          const phrase = compilePhrase(source, view, pack.macros[language]);
+          out[key] = { regex: phrase.regex.source, anchors: phrase.anchors, weakAnchor: phrase.weakAnchor };
+        } catch (error) {
+          if (!(error instanceof PatternError)) throw error;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export interface CompileProblem {
   ruleId: string;
   message: string;
@@ -70,7 +104,14 @@ export class CompiledRuleSet {
   private readonly alwaysRun: CompiledPattern[] = [];
   private readonly tokenCandidates = new Map<string, readonly CompiledPattern[]>();
 
-  constructor(pack: RulePack) {
+  /**
+   * `phrases` holds patterns compiled ahead of time (the extension compiles its bundled rules at build time, see
+   * scripts/vite-plugin-rules.ts): compiling ~1,800 phrases costs ~100 ms, which a chat page should not pay.
+   */
+  constructor(
+    pack: RulePack,
+    private readonly phrases: PrecompiledPhrases = {},
+  ) {
     const seen = new Set<string>();
     for (const rule of pack.rules) {
       if (seen.has(rule.id)) {
@@ -91,6 +132,12 @@ export class CompiledRuleSet {
     return index;
   }
 
+  private phrase(source: string, view: ViewName, macros: Macros): CompiledPhrase {
+    const ready = this.phrases[phraseKey(view, source)];
+    if (ready) return { regex: new RegExp(ready.regex), anchors: ready.anchors, weakAnchor: ready.weakAnchor };
+    return compilePhrase(source, view, macros);
+  }
+
   private addRule(rule: Rule, macros: RulePack['macros']): void {
     const compiled: CompiledRule = { rule, order: this.rules.length, guards: new Map() };
     const patterns: CompiledPattern[] = [];
@@ -100,7 +147,7 @@ export class CompiledRuleSet {
         for (const pattern of rule.patterns) {
           const { source, accents } = patternSource(pattern);
           const view = viewFor(language, accents);
-          const phrase = compilePhrase(source, view, languageMacros);
+          const phrase = this.phrase(source, view, languageMacros);
           if (!phrase.anchors || phrase.weakAnchor) {
             this.problems.push({
               ruleId: rule.id,
@@ -114,7 +161,7 @@ export class CompiledRuleSet {
           const { source, accents } = patternSource(guard);
           const view = viewFor(language, accents);
           const list = compiled.guards.get(view) ?? [];
-          list.push(compilePhrase(source, view, languageMacros).regex);
+          list.push(this.phrase(source, view, languageMacros).regex);
           compiled.guards.set(view, list);
         }
       }
@@ -158,8 +205,11 @@ export class CompiledRuleSet {
     return [...all.values()];
   }
 
-  /** Every finding in one piece of text (offsets relative to that text). At most one finding per rule. */
-  analyzePiece(text: string): Finding[] {
+  /**
+   * Every finding in one piece of text (offsets relative to that text). At most one finding per rule. With a
+   * `deadline`, no further pattern runs once `now()` has passed it, and `deadline.stopped` says so.
+   */
+  analyzePiece(text: string, deadline?: PieceDeadline): Finding[] {
     const message = normalizeMessage(text);
     // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
     let candidates: Set<CompiledPattern> | undefined;
@@ -178,6 +228,10 @@ export class CompiledRuleSet {
     const hits = new Map<CompiledRule, Hit[]>();
     for (const pattern of candidates) {
       if (!languages[pattern.language]) continue;
+      if (deadline && deadline.now() > deadline.at) {
+        deadline.stopped = true;
+        break;
+      }
       const previous = hits.get(pattern.rule);
       // One hit per rule is enough, except for rules whose grammar check may reject a hit: they keep every
       // occurrence of every pattern (bounded) so a later valid one still counts.
@@ -275,6 +329,18 @@ export interface AnalyzeLimits {
 }
 
 const DEFAULT_LIMITS = { maxWindows: 64, budgetMs: 40 };
+/**
+ * Within one window, patterns stop running only at this multiple of the budget: bundled rules finish a window in
+ * about a millisecond, so only an abusive (imported) rule set ever reaches it, and a slow device never loses a
+ * finding to it. No single RegExp can take long: patterns.ts bounds each one's backtracking (MAX_MATCH_PATHS).
+ */
+const HARD_LIMIT_FACTOR = 10;
+
+export interface PieceDeadline {
+  at: number;
+  now: () => number;
+  stopped?: boolean;
+}
 
 /**
  * Analyse a text of any length. Long texts (a pasted 1 MB message) are cut into overlapping windows so that no
@@ -282,11 +348,15 @@ const DEFAULT_LIMITS = { maxWindows: 64, budgetMs: 40 };
  * when the time budget is spent, and says so (`truncated`), so a hostile message cannot freeze a chat page.
  */
 export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}): { findings: Finding[]; truncated: boolean } {
-  if (text.length <= WINDOW_CHARS) return { findings: rules.analyzePiece(text), truncated: false };
   const maxWindows = limits.maxWindows ?? DEFAULT_LIMITS.maxWindows;
   const budgetMs = limits.budgetMs ?? DEFAULT_LIMITS.budgetMs;
   const now = limits.now ?? (() => performance.now());
   const started = now();
+  const deadline: PieceDeadline = { at: started + budgetMs * HARD_LIMIT_FACTOR, now };
+  if (text.length <= WINDOW_CHARS) {
+    const findings = rules.analyzePiece(text, deadline);
+    return { findings, truncated: deadline.stopped === true };
+  }
   const byRule = new Map<string, Finding>();
   let offset = 0;
   let windows = 0;
@@ -296,11 +366,12 @@ export function analyzeText(rules: CompiledRuleSet, text: string, limits: Analyz
       const space = text.lastIndexOf(' ', end);
       if (space > offset + WINDOW_CHARS / 2) end = space;
     }
-    for (const finding of rules.analyzePiece(text.slice(offset, end))) {
+    for (const finding of rules.analyzePiece(text.slice(offset, end), deadline)) {
       if (byRule.has(finding.ruleId)) continue;
       byRule.set(finding.ruleId, { ...finding, start: finding.start + offset, end: finding.end + offset });
     }
     windows++;
+    if (deadline.stopped) return { findings: [...byRule.values()], truncated: true };
     if (end >= text.length) return { findings: [...byRule.values()], truncated: false };
     offset = Math.max(offset + 1, end - WINDOW_OVERLAP);
     if (now() - started > budgetMs) break;

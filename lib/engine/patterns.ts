@@ -132,14 +132,29 @@ function parseSequence(tokens: string[], pos: { i: number }, ctx: ParseContext):
   return nodes;
 }
 
+/** Parsed macros per macro table, view, nesting depth and name: a pack uses the same macros hundreds of times. */
+const macroCache = new WeakMap<Readonly<Record<string, string>>, Map<string, PatternNode>>();
+/** RegExp source of each (shared, immutable) node. */
+const sourceCache = new WeakMap<PatternNode, string>();
+
 function expandMacro(name: string, ctx: ParseContext): PatternNode {
   if (name === 'num') return { kind: 'number' };
   const body = ctx.macros[name];
   if (body === undefined) throw new PatternError(`unknown macro {${name}}`, ctx.source);
   if (ctx.depth >= MAX_MACRO_DEPTH) throw new PatternError(`macros nested deeper than ${MAX_MACRO_DEPTH}`, ctx.source);
+  let cache = macroCache.get(ctx.macros);
+  if (!cache) {
+    cache = new Map();
+    macroCache.set(ctx.macros, cache);
+  }
+  const key = `${ctx.view}\u0000${ctx.depth}\u0000${name}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
   const inner: ParseContext = { ...ctx, depth: ctx.depth + 1, source: body };
   const alternatives = parseAlternatives(lex(body), { i: 0 }, inner, null);
-  return { kind: 'group', alternatives, optional: false };
+  const node: PatternNode = { kind: 'group', alternatives, optional: false };
+  cache.set(key, node);
+  return node;
 }
 
 function escapeWord(word: string): string {
@@ -151,6 +166,15 @@ function sequenceSource(nodes: readonly PatternNode[]): string {
 }
 
 function nodeSource(node: PatternNode): string {
+  let source = sourceCache.get(node);
+  if (source === undefined) {
+    source = buildNodeSource(node);
+    sourceCache.set(node, source);
+  }
+  return source;
+}
+
+function buildNodeSource(node: PatternNode): string {
   switch (node.kind) {
     case 'word':
       return node.words.map((w) => ' ' + escapeWord(w)).join('');

@@ -1,5 +1,5 @@
 /** The engine built from the rule pack bundled at build time (see scripts/vite-plugin-rules.ts), plus user rules. */
-import pack from 'virtual:not-alone-rules';
+import pack, { phrases } from 'virtual:not-alone-rules';
 import { createEngine, type Engine, type Rule } from '../engine';
 import { withCustomRules } from '../storage/custom-rules';
 import type { Settings } from '../storage/schema';
@@ -7,11 +7,11 @@ import type { Settings } from '../storage/schema';
 type EngineSettings = Pick<Settings, 'sensitivity' | 'disabledCategories' | 'languages'>;
 
 function engineFor(settings: EngineSettings, rules: typeof pack): Engine {
-  return createEngine(rules, {
-    sensitivity: settings.sensitivity,
-    disabledCategories: settings.disabledCategories,
-    languages: settings.languages,
-  });
+  return createEngine(
+    rules,
+    { sensitivity: settings.sensitivity, disabledCategories: settings.disabledCategories, languages: settings.languages },
+    phrases,
+  );
 }
 
 /**

@@ -92,3 +92,27 @@ describe('matcher', () => {
     expect(duplicated.problems).toContainEqual(expect.objectContaining({ severity: 'error', message: 'duplicate rule id' }));
   });
 });
+
+describe('phrases compiled ahead of time', () => {
+  it('give the same findings as compiling at run time, and are used instead of compiling', async () => {
+    const { loadBundledRules } = await import('../../lib/node/rule-files');
+    const { createEngine, precompilePhrases } = await import('../../lib/engine');
+    const bundled = loadBundledRules();
+    const phrases = JSON.parse(JSON.stringify(precompilePhrases(bundled))) as ReturnType<typeof precompilePhrases>;
+    const fresh = createEngine(bundled);
+    const ahead = createEngine(bundled, {}, phrases);
+    for (const rule of bundled.rules) {
+      for (const example of [...rule.tests.match, ...rule.tests.no_match]) {
+        expect(ahead.analyze(example), example).toEqual(fresh.analyze(example));
+      }
+    }
+    // A precompiled entry really replaces compilation: a sabotaged one changes the result.
+    const [key] = Object.keys(phrases).filter((k) => k.startsWith('en\u0000'));
+    const sabotaged = { ...phrases, [key]: { regex: ' nothing-can-match-this', anchors: phrases[key].anchors, weakAnchor: false } };
+    const rule = bundled.rules.find((r) => r.patterns.some((p) => `en\u0000${typeof p === 'string' ? p : p.p}` === key));
+    expect(rule).toBeDefined();
+    const onlyThat = { ...bundled, rules: [{ ...rule!, patterns: rule!.patterns.filter((p) => `en\u0000${typeof p === 'string' ? p : p.p}` === key) }] };
+    const example = rule!.tests.match.find((m) => createEngine(onlyThat).analyze(m).length > 0);
+    if (example) expect(createEngine(onlyThat, {}, sabotaged).analyze(example)).toEqual([]);
+  });
+});
