@@ -70,13 +70,15 @@ export interface BannerHandle {
   remove(): void;
 }
 
-/** The chat words behind the warning: distinct, at most three, each short. */
+/** The chat words behind the warning: distinct (a phrase inside another one is not repeated), at most three. */
 export function triggerWords(findings: readonly Finding[]): string[] {
+  const texts = findings.map((f) => f.matched.replace(/\s+/g, ' ').trim()).filter(Boolean);
   const words: string[] = [];
-  for (const finding of findings) {
-    const text = finding.matched.replace(/\s+/g, ' ').trim();
+  for (const text of texts) {
+    const lower = text.toLowerCase();
+    if (texts.some((other) => other.length > text.length && other.toLowerCase().includes(lower))) continue;
     const short = text.length > 80 ? `${text.slice(0, 79)}…` : text;
-    if (short && !words.some((w) => w.toLowerCase() === short.toLowerCase())) words.push(short);
+    if (!words.some((w) => w.toLowerCase() === short.toLowerCase())) words.push(short);
     if (words.length === 3) break;
   }
   return words;
