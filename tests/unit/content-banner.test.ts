@@ -136,6 +136,10 @@ describe('banner', () => {
     const findings = [finding('A', 'money'), finding('a', 'money'), finding('b', 'threat'), finding('c', 'secrecy'), finding('d', 'sexual')];
     expect(triggerWords(findings)).toEqual(['A', 'b', 'c']);
     expect(triggerWords([finding('x'.repeat(200), 'money')])[0]).toHaveLength(80);
+    // A phrase inside a longer one from another rule is shown once, as the longer phrase.
+    expect(triggerWords([finding('dont tell ur parents', 'secrecy'), finding('dont tell ur parents we talk', 'secrecy')])).toEqual([
+      'dont tell ur parents we talk',
+    ]);
     expect(bannerCategories(risk, findings)).toEqual(['money', 'threat']);
   });
 });
