@@ -309,6 +309,9 @@ function isLetterAfter(s: string, i: number): boolean {
   return j < s.length && /\p{L}/u.test(s[j]);
 }
 
+/** Longest word `repairVietnameseTyping` looks at: Telex syllables are short, and its checks are quadratic. */
+const MAX_SYLLABLE_TYPED = 24;
+
 /**
  * Repair Telex/VNI leftovers typed with the input method off, on an already folded word:
  * "dduwowcj" → "duoc", "kho6ng" → "khong". Doubled letters are handled by `squeeze`.
@@ -326,7 +329,7 @@ const NOT_TELEX = new Set([
  * "dduwowcj" → "duoc", "kho6ng" → "khong", "mifnh" → "minh", "owr" → "o". Doubled letters are handled by `squeeze`.
  */
 function repairVietnameseTyping(s: string): string {
-  if (!/^[a-z0-9]+$/.test(s) || NOT_TELEX.has(s)) return s;
+  if (s.length > MAX_SYLLABLE_TYPED || !/^[a-z0-9]+$/.test(s) || NOT_TELEX.has(s)) return s;
   let out = s;
   // VNI: tone/mark digits inside or after letters ("kho6ng", "d9i")
   if (/[a-z][1-9]/.test(out) && /^[a-z]/.test(out)) out = out.replace(/([a-z])[1-9]+/g, '$1');
@@ -382,7 +385,7 @@ function expansionFor(view: ViewName, forms: Record<ViewName, string>): string[]
   if (view === 'en') return EN_EXPANDED.get(forms.en);
   // Plain-ASCII teencode only expands when the word was typed without marks: "ảnh", "cảm", "à" are words, not "a",
   // "cam", "a" teencode.
-  const typedPlain = forms.viAccented === forms.vi || !/[^\x00-\x7f]/.test(forms.viAccented);
+  const typedPlain = forms.viAccented === forms.vi || !/[^ -~]/.test(forms.viAccented);
   const words = VI_BY_ACCENTED.get(forms.viAccented) ?? (typedPlain ? VI_BY_FOLDED.get(forms.vi) : undefined);
   if (!words) return undefined;
   return view === 'vi' ? words.map((w) => squeeze(foldDiacritics(w))) : words;
