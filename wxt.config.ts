@@ -35,9 +35,14 @@ export default defineConfig({
     // Administrators preset and lock settings through browser policy (lib/settings/policy.ts, docs/admin-policy.md).
     // Firefox reads managed storage from its own policies.json and has no manifest schema.
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
-    // Extension pages may not connect anywhere: the extension makes no network requests.
+    // Extension pages may not connect anywhere (connect-src 'none') nor load anything from outside the extension
+    // (default-src 'self'): even an HTML-injection bug could not send a message text out through an image, a style
+    // sheet or a font. Inline styles stay allowed for the printable report (a blob: page inherits this policy).
+    // Checked by tests/e2e/trust.spec.ts; see docs/threat-model.md.
     content_security_policy: {
-      extension_pages: "script-src 'self'; object-src 'none'; connect-src 'none'; frame-ancestors 'none'; form-action 'none'",
+      extension_pages:
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'none'; " +
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     },
     ...(browser === 'firefox'
       ? {

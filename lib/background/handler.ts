@@ -78,13 +78,17 @@ export function createMessageHandler(deps: BackgroundDeps) {
     const message = parsed.data;
     switch (message.type) {
       case 'scan-report': {
+        let saveError: unknown;
         await serialised(async () => {
           const now = deps.now();
           const merged = mergeScanReport(await deps.loadConversations(), message, now);
           await deps.saveConversations(applyStoragePolicy(merged, await deps.retentionDays(), now));
+        }).catch((error: unknown) => {
+          saveError = error;
         });
+        // The badge warns even when storage failed (full): saveConversations has told the report page what was lost.
         await showTabState(tabId, { conversationKey: message.conversation.key, risk: message.risk });
-        return { ok: true };
+        return saveError === undefined ? { ok: true } : { ok: false, error: `not saved: ${String((saveError as Error)?.message ?? saveError)}` };
       }
       case 'conversation-shown': {
         const state = message.conversationKey && message.risk ? { conversationKey: message.conversationKey, risk: message.risk } : null;

@@ -99,13 +99,34 @@ function highest(levels: Iterable<RiskLevel>): RiskLevel {
   return out;
 }
 
+/**
+ * An offset moved off the middle of a surrogate pair (an emoji) or of a CRLF line end, so a highlight never splits
+ * a character: the printable report would write half of it, which a UTF-8 file cannot hold, or a lone CR, which
+ * line-end normalisation turns into a second line end (tests/unit/trust-exports.test.ts).
+ */
+function wholeCharacter(text: string, offset: number, direction: -1 | 1): number {
+  const before = text.charCodeAt(offset - 1);
+  const at = text.charCodeAt(offset);
+  const splitsPair = before >= 0xd800 && before <= 0xdbff && at >= 0xdc00 && at <= 0xdfff;
+  const splitsLineEnd = before === 13 && at === 10;
+  return splitsPair || splitsLineEnd ? offset + (direction < 0 ? -1 : 1) : offset;
+}
+
 async function buildMessage(conversation: StoredConversation, index: number, redactor: Redactor | null): Promise<ReportMessage> {
   const message = conversation.messages[index];
   let text = message.text;
   let findings = [...message.findings]
     .filter((f) => f.start <= f.end && f.end <= message.text.length)
     .sort((a, b) => a.start - b.start || a.end - b.end)
-    .map((f) => ({ ruleId: f.ruleId, category: f.category, language: f.language, weight: f.weight, start: f.start, end: f.end, matched: f.matched }));
+    .map((f) => ({
+      ruleId: f.ruleId,
+      category: f.category,
+      language: f.language,
+      weight: f.weight,
+      start: wholeCharacter(message.text, f.start, -1),
+      end: wholeCharacter(message.text, f.end, 1),
+      matched: f.matched,
+    }));
   let sender = message.sender || null;
   if (redactor) {
     const redacted = redactor.text(message.text, message.from);
@@ -176,7 +197,20 @@ export function reportContentHash(report: ReportContent | Report): Promise<strin
   return sha256Hex(canonicalJson(content));
 }
 
-export async function buildReport(conversations: readonly StoredConversation[], options: BuildReportOptions): Promise<Report> {
+/**
+ * Every string as a file can hold it: a lone surrogate (half an emoji, from a page or a broken export) becomes U+FFFD,
+ * one code unit for one, so offsets stay right. Without this a CSV or HTML export written as UTF-8 no longer matched
+ * its own hashes (tests/unit/trust-exports.test.ts).
+ */
+function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.toWellFormed() as T;
+  if (Array.isArray(value)) return value.map(wellFormed) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v)])) as T;
+  return value;
+}
+
+export async function buildReport(input: readonly StoredConversation[], options: BuildReportOptions): Promise<Report> {
+  const conversations = input.map(wellFormed);
   const redaction = options.redaction ?? null;
   const redactor = redaction && (redaction.phones || redaction.emails || (redaction.ownNames ?? []).some((n) => [...n.trim()].length >= 2)) ? createRedactor(redaction) : null;
   const built: ReportConversation[] = [];

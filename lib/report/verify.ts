@@ -194,7 +194,9 @@ const HtmlIntegritySchema = z.object({
 
 function attributes(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const match of text.matchAll(/([a-z][a-z0-9-]*)="([^"]*)"/g)) map.set(match[1], unescapeHtml(match[2]));
+  // A name starts only where no name character precedes it: otherwise a long tampered attribute is rescanned from
+  // every position (quadratic; tests/unit/trust-exports.test.ts).
+  for (const match of text.matchAll(/(?<![a-z0-9-])([a-z][a-z0-9-]*)="([^"]*)"/g)) map.set(match[1], unescapeHtml(match[2]));
   return map;
 }
 
@@ -222,7 +224,9 @@ async function verifyHtml(text: string): Promise<VerifyResult> {
   }
   let records = 0;
   const seen = new Set<number>();
-  for (const match of source.matchAll(/<li (class="msg[^"]*"[^>]*)>([\s\S]*?)<\/li>/g)) {
+  // Each scan stops at the next "<" of a tag that cannot belong to this message, so a tampered file without closing
+  // tags is read in linear time, not rescanned from every "<li" (tests/unit/trust-exports.test.ts).
+  for (const match of source.matchAll(/<li (class="msg[^"<>]*"[^<>]*)>((?:[^<]|<(?!\/li>|li[ >]))*)<\/li>/g)) {
     records++;
     const attrs = attributes(match[1]);
     const recordNo = Number(attrs.get('data-record'));
@@ -242,7 +246,7 @@ async function verifyHtml(text: string): Promise<VerifyResult> {
       sender: attrs.get('data-sender') ?? null,
       sentAt: attrs.get('data-sent-at') ?? null,
       seenAt: attrs.get('data-seen-at') ?? '',
-      text: unescapeHtml(textHtml.replace(/<mark[^>]*>|<\/mark>/g, '')),
+      text: unescapeHtml(textHtml.replace(/<mark[^<>]*>|<\/mark>/g, '')),
       findings: findings as MessageRecord['findings'],
     };
     const hash = await messageRecordHash(record);

@@ -8,6 +8,7 @@
  *   local:dismissals      presses of "I'm OK" on a warning, per conversation (v1)
  *   local:pin-lock        the parental PIN lock, or null (v1)
  *   local:custom-rules    imported rule files (lib/storage/custom-rules.ts, v1)
+ *   local:storage-notices what storage could not keep (counts and dates, no names; `session:` when local is full)
  *   session:tab-states    what the popup shows for each tab (gone when the browser closes)
  *   managed (read-only)   the administrator's policy (public/managed-schema.json)
  */
@@ -16,7 +17,8 @@ import { storage } from 'wxt/utils/storage';
 import type { TabState } from '../background/handler';
 import type { RiskLevel } from '../engine/taxonomy';
 import { applyPolicy, parsePolicy, type Policy } from '../settings/policy';
-import type { ConversationMap } from './conversations';
+import { z } from 'zod';
+import { enforceSizeCap, jsonSize, type ConversationMap } from './conversations';
 import {
   CONVERSATIONS_VERSION,
   conversationsMigrations,
@@ -57,12 +59,114 @@ export const pinLockItem = storage.defineItem<unknown>('local:pin-lock', {
   migrations: {},
 });
 
-export async function loadConversations(): Promise<LoadResult<ConversationMap>> {
-  return parseConversations(await conversationsItem.getValue());
+/**
+ * What storage could not keep, remembered so the report page can tell the user even after the background has
+ * rewritten the conversations without it. Counts and dates only (no names: a notice outlives "Delete everything").
+ * Kept in `local`, or in `session` when `local` is full; shown for NOTICE_DAYS.
+ */
+export const StorageNoticeSchema = z.object({
+  at: z.number(),
+  kind: z.enum(['unreadable', 'pruned-for-space', 'not-saved-full']),
+  conversations: z.number().int().min(0),
+  messages: z.number().int().min(0),
+});
+export type StorageNotice = z.infer<typeof StorageNoticeSchema>;
+export const storageNoticesItem = storage.defineItem<unknown>('local:storage-notices', { fallback: [] });
+export const sessionStorageNoticesItem = storage.defineItem<unknown>('session:storage-notices', { fallback: [] });
+const NOTICE_DAYS = 30;
+const MAX_NOTICES = 20;
+
+function readNotices(raw: unknown): StorageNotice[] {
+  return Array.isArray(raw) ? raw.flatMap((n) => (StorageNoticeSchema.safeParse(n).success ? [n as StorageNotice] : [])) : [];
 }
 
+export async function loadStorageNotices(now: number = Date.now()): Promise<StorageNotice[]> {
+  const [local, session] = await Promise.all([
+    storageNoticesItem.getValue().catch(() => []),
+    sessionStorageNoticesItem.getValue().catch(() => []),
+  ]);
+  const seen = new Set<string>();
+  return [...readNotices(local), ...readNotices(session)]
+    .filter((n) => now - n.at < NOTICE_DAYS * 86_400_000)
+    .filter((n) => !seen.has(JSON.stringify(n)) && Boolean(seen.add(JSON.stringify(n))))
+    .sort((a, b) => a.at - b.at);
+}
+
+/** Remember a notice; never throws (storage may be the very thing that is failing). */
+export async function recordStorageNotice(notice: StorageNotice): Promise<void> {
+  const add = async (item: typeof storageNoticesItem): Promise<void> => {
+    const previous = readNotices(await item.getValue());
+    // Every page that reads damaged storage notices the same loss: remember it once a day.
+    const same = (n: StorageNotice): boolean =>
+      n.kind === notice.kind && n.conversations === notice.conversations && n.messages === notice.messages && notice.at - n.at < 86_400_000;
+    if (previous.some(same)) return;
+    await item.setValue([...previous, notice].slice(-MAX_NOTICES));
+  };
+  try {
+    await add(storageNoticesItem);
+  } catch {
+    await add(sessionStorageNoticesItem).catch(() => undefined);
+  }
+}
+
+export function describeStorageNotice(notice: StorageNotice): string {
+  const day = new Date(notice.at).toISOString().slice(0, 10);
+  switch (notice.kind) {
+    case 'unreadable':
+      return `${day}: ${notice.conversations} conversation(s) and ${notice.messages} message(s) in storage could not be read and were removed; every readable warning sign was kept`;
+    case 'pruned-for-space':
+      return `${day}: storage was full, so ${notice.messages} older message(s) without warning signs were removed to keep the warning signs`;
+    case 'not-saved-full':
+      return `${day}: storage is full and ${notice.messages} new message(s) with warning signs could not be saved; export a report and delete old conversations to make room`;
+  }
+}
+
+/**
+ * The stored conversations, validated (see parseConversations), with what storage could not keep in `problems`:
+ * what this read set aside, and what earlier reads and writes (in the background) could not keep.
+ */
+export async function loadConversations(): Promise<LoadResult<ConversationMap>> {
+  const { value, problems, lost } = parseConversations(await conversationsItem.getValue());
+  if (lost.conversations || lost.messages) {
+    await recordStorageNotice({ at: Date.now(), kind: 'unreadable', ...lost });
+  }
+  const notices = (await loadStorageNotices()).filter((n) => n.kind !== 'unreadable' || !(lost.conversations || lost.messages));
+  return { value, problems: [...problems, ...notices.map(describeStorageNotice)] };
+}
+
+export function isQuotaError(error: unknown): boolean {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  return e?.name === 'QuotaExceededError' || /quota/i.test(String(e?.message ?? error));
+}
+
+/**
+ * Write the conversations. When storage is full, plain context messages are removed (oldest first, never flagged
+ * evidence) until the write fits, and the user is told; if even the evidence does not fit, what is stored stays as
+ * it was, the user is told what could not be saved, and the error is thrown.
+ */
 export async function saveConversations(conversations: ConversationMap): Promise<void> {
-  await conversationsItem.setValue(conversations);
+  try {
+    await conversationsItem.setValue(conversations);
+    return;
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+  }
+  const before = jsonSize(conversations);
+  for (const share of [0.75, 0.5, 0]) {
+    const { value, prunedMessages } = enforceSizeCap(conversations, Math.floor(before * share));
+    try {
+      await conversationsItem.setValue(value);
+      await recordStorageNotice({ at: Date.now(), kind: 'pruned-for-space', conversations: 0, messages: prunedMessages });
+      return;
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+    }
+  }
+  const stored = parseConversations(await conversationsItem.getValue().catch(() => ({}))).value;
+  const storedIds = new Set(Object.values(stored).flatMap((c) => c.messages.map((m) => `${c.key}\u0000${m.id}`)));
+  const unsaved = Object.values(conversations).flatMap((c) => c.messages.filter((m) => m.findings.length > 0 && !storedIds.has(`${c.key}\u0000${m.id}`)));
+  await recordStorageNotice({ at: Date.now(), kind: 'not-saved-full', conversations: 0, messages: unsaved.length });
+  throw new Error(`storage is full: ${unsaved.length} message(s) with warning signs could not be saved`);
 }
 
 /** The administrator's policy; empty when there is none or the browser has no managed storage. */
