@@ -48,6 +48,7 @@ export interface PrecompiledPhrase {
   regex: string;
   anchors: string[] | null;
   weakAnchor: boolean;
+  secondAnchors?: string[] | null;
 }
 export type PrecompiledPhrases = Record<string, PrecompiledPhrase>;
 
@@ -67,7 +68,7 @@ export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
         if (out[key]) continue;
         try {
           const phrase = compilePhrase(source, view, pack.macros[language]);
-          out[key] = { regex: phrase.regex.source, anchors: phrase.anchors, weakAnchor: phrase.weakAnchor };
+          out[key] = { regex: phrase.regex.source, anchors: phrase.anchors, weakAnchor: phrase.weakAnchor, secondAnchors: phrase.secondAnchors ?? null };
         } catch (error) {
           if (!(error instanceof PatternError)) throw error;
         }
@@ -75,6 +76,25 @@ export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
     }
   }
   return out;
+}
+
+/** Every normalised word of a message, in every view (a superset is safe: it only lets more patterns run). */
+function wordsOf(message: NormalizedMessage): Set<string> {
+  const words = new Set<string>();
+  for (const token of message.tokens) {
+    const expanded = expandedToken(token.raw);
+    for (const w of expanded.en) words.add(w);
+    for (const w of expanded.vi) words.add(w);
+    for (const w of expanded.viAccented) words.add(w);
+  }
+  return words;
+}
+
+function hasWord(words: ReadonlySet<string>, anchor: string): boolean {
+  if (!anchor.endsWith('*')) return words.has(anchor);
+  const stem = anchor.slice(0, -1);
+  for (const w of words) if (w.startsWith(stem)) return true;
+  return false;
 }
 
 export interface CompileProblem {
@@ -134,7 +154,9 @@ export class CompiledRuleSet {
 
   private phrase(source: string, view: ViewName, macros: Macros): CompiledPhrase {
     const ready = this.phrases[phraseKey(view, source)];
-    if (ready) return { regex: new RegExp(ready.regex), anchors: ready.anchors, weakAnchor: ready.weakAnchor };
+    if (ready) {
+      return { regex: new RegExp(ready.regex), anchors: ready.anchors, weakAnchor: ready.weakAnchor, secondAnchors: ready.secondAnchors ?? null };
+    }
     return compilePhrase(source, view, macros);
   }
 
@@ -226,9 +248,16 @@ export class CompiledRuleSet {
     if (!candidates) return [];
     const languages = likelyLanguages(message.tokens);
     const hits = new Map<CompiledRule, Hit[]>();
+    let run = 0;
+    let present: Set<string> | undefined;
     for (const pattern of candidates) {
       if (!languages[pattern.language]) continue;
-      if (deadline && deadline.now() > deadline.at) {
+      if (pattern.secondAnchors) {
+        present ??= wordsOf(message);
+        if (!pattern.secondAnchors.some((w) => hasWord(present!, w))) continue;
+      }
+      // Reading the clock costs as much as a small RegExp: look every 8 patterns (each one is bounded, patterns.ts).
+      if (deadline && (run++ & 7) === 7 && deadline.now() > deadline.at) {
         deadline.stopped = true;
         break;
       }

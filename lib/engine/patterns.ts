@@ -22,6 +22,11 @@ export interface CompiledPhrase {
   anchors: string[] | null;
   /** True when the anchors are all very common words: the pattern works but rarely gets skipped. */
   weakAnchor: boolean;
+  /**
+   * A second such set, from another required part of the pattern: a candidate whose message has none of these
+   * words cannot match, so its RegExp is skipped. Null when the pattern has no second required part.
+   */
+  secondAnchors?: string[] | null;
 }
 
 export class PatternError extends Error {
@@ -213,6 +218,10 @@ function sequenceAnchor(nodes: readonly PatternNode[], common: ReadonlySet<strin
   return best;
 }
 
+function sameAnchor(a: AnchorChoice, b: AnchorChoice): boolean {
+  return a.words.length === b.words.length && a.words.every((w, i) => w === b.words[i]);
+}
+
 function nodeAnchor(node: PatternNode, common: ReadonlySet<string>): AnchorChoice | null {
   if (node.kind === 'word') {
     let best = node.words[0];
@@ -350,9 +359,19 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
   const regex = new RegExp(sequenceSource(root) + '(?= )');
   const common = view === 'en' ? COMMON_EN : COMMON_VI;
   const anchor = sequenceAnchor(root, common);
+  // The next-best required part of a plain sequence gives a second, independent filter.
+  let second: AnchorChoice | null = null;
+  if (anchor && root.length > 1) {
+    for (const node of root) {
+      const choice = nodeAnchor(node, common);
+      if (!choice || sameAnchor(choice, anchor)) continue;
+      if (!second || choice.cost < second.cost) second = choice;
+    }
+  }
   return {
     regex,
     anchors: anchor ? anchor.words : null,
     weakAnchor: anchor ? anchor.words.every((w) => common.has(w.replace(/\*$/, ''))) : true,
+    secondAnchors: second && second.cost < 100 ? second.words : null,
   };
 }

@@ -65,5 +65,9 @@ describe('phrase patterns', () => {
     expect(compilePhrase('you are', 'en', {}).weakAnchor).toBe(true);
     expect(compilePhrase('pic* ~2 now', 'en', {}).anchors).toEqual(['pic*']);
     expect(matches('pic* ~2 now', 'send pictures right now')).toBe(true);
+    // A second required part gives a second filter; a one-part pattern has none.
+    const two = compilePhrase('hotel ~2 alone', 'en', {});
+    expect([two.anchors, two.secondAnchors].flat().sort()).toEqual(['alone', 'hotel']);
+    expect(compilePhrase('hotel', 'en', {}).secondAnchors).toBeNull();
   });
 });
