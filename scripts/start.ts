@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { categoryName, levelName } from '../lib/i18n';
+import { buildReport, toJson, toPrintableHtml } from '../lib/report';
 import type { StoredConversation } from '../lib/storage/schema';
 import { parseConversations } from '../lib/storage/parse';
 import { launchWithExtension } from './support/extension-browser';
@@ -51,11 +52,14 @@ async function main(): Promise<void> {
   const ids = await page.$$eval('[data-open]', (buttons) => buttons.map((b) => b.getAttribute('data-open') ?? ''));
   const seen = new Set<string>();
   await openEachConversation(page, ids, async (id) => {
-    // The scan runs when the page is idle; give it a moment and wait until the background stored this conversation
-    // (conversations without any cue are not stored, so stop waiting after a few seconds).
-    for (let i = 0; i < 40; i++) {
-      const stored = await readConversations(browser.serviceWorker);
-      if (stored[`demo:${id}`]) break;
+    // The scan runs when the page is idle. When it has read this conversation, the content script tells the
+    // background, which records it as the tab's open conversation: wait for that (at most 30 s).
+    const key = `demo:${id}`;
+    for (let i = 0; i < 300; i++) {
+      const states = await browser.serviceWorker.evaluate(
+        async () => ((await chrome.storage.session.get('tab-states'))['tab-states'] ?? {}) as Record<string, { conversationKey?: string }>,
+      );
+      if (Object.values(states).some((state) => state.conversationKey === key)) break;
       await page.waitForTimeout(100);
     }
     seen.add(id);
@@ -81,9 +85,12 @@ async function main(): Promise<void> {
   }
   const outDir = resolve(ROOT, 'out');
   mkdirSync(outDir, { recursive: true });
+  // The same report the report page exports: JSON with integrity hashes, and the printable version.
+  const report = await buildReport(Object.values(conversations), { language: 'en', generator: 'extension' });
   const reportPath = resolve(outDir, 'sample-report.json');
-  writeFileSync(reportPath, JSON.stringify({ generatedAt: new Date().toISOString(), conversations: Object.values(conversations) }, null, 2));
-  console.log(`\n${flaggedTotal} flagged messages in ${seen.size} conversations. Sample report: ${reportPath}`);
+  writeFileSync(reportPath, await toJson(report));
+  writeFileSync(resolve(outDir, 'sample-report.html'), await toPrintableHtml(report, { language: 'en' }));
+  console.log(`\n${flaggedTotal} flagged messages in ${seen.size} conversations. Sample report: ${reportPath} (and .html)`);
   await browser.close();
   await server.close();
   if (flaggedTotal === 0) {
