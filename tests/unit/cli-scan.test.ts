@@ -16,6 +16,8 @@ import { main } from '../../cli/main';
 import { formatTime } from '../../cli/summary';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');
+// The real WhatsApp Web DOM snapshots (one anonymised copy, shared with the site-adapter tests).
+const WHATSAPP_WEB_SNAPSHOTS = join(FIXTURES, '..', 'sites', 'whatsapp', 'snapshots');
 const VI_ANDROID = join(FIXTURES, 'vi-whatsapp-police-script', 'WhatsApp Chat with Đại úy Hùng.txt');
 const VI_IOS = join(FIXTURES, 'vi-whatsapp-police-script', '_chat.txt');
 const TELEGRAM = join(FIXTURES, 'en-telegram-grooming', 'result.json');
@@ -199,7 +201,7 @@ describe('scan: folders, zips and formats', () => {
 
 describe('scan: bad input gives one clear error, exit 2, and no output file', () => {
   const cases: Array<[string, (dir: string) => string, RegExp]> = [
-    ['an unknown format (a saved WhatsApp Web page)', () => join(FIXTURES, 'whatsapp-web-dom', 'conversation.html'), /conversation\.html: this is a web page \(HTML\), not a chat export\. Supported: /],
+    ['an unknown format (a saved WhatsApp Web page)', () => join(WHATSAPP_WEB_SNAPSHOTS, 'conversation.html'), /conversation\.html: this is a web page \(HTML\), not a chat export\. Supported: /],
     ['a text file that is no chat', (d) => write(d, 'notes.txt', 'shopping list\nmilk\n'), /notes\.txt:1: not a chat export this tool knows: no line starts with a date and time like WhatsApp's/],
     ['truncated JSON', (d) => write(d, 'result.json', readFileSync(TELEGRAM, 'utf8').slice(0, 1500)), /result\.json:\d+:\d+: not valid JSON: the file ends in the middle of the JSON \(it looks truncated/],
     ['a JSON export missing its messages', (d) => write(d, 'result.json', '{"name": "Jake", "type": "personal_chat", "messages": {}}'), /result\.json \(at messages\): "messages" must be a list/],

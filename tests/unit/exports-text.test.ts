@@ -6,6 +6,8 @@ import { decodeText, detectFormat, ExportParseError, LineDecoder, parseJson } fr
 import { findJsonError } from '../../lib/exports/text';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/exports');
+// The real WhatsApp Web DOM snapshots (one anonymised copy, shared with the site-adapter tests).
+const WHATSAPP_WEB_SNAPSHOTS = join(FIXTURES, '..', 'sites', 'whatsapp', 'snapshots');
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function utf16le(s: string, bom: boolean): Uint8Array {
@@ -116,7 +118,7 @@ describe('detectFormat', () => {
   });
 
   it('the WhatsApp Web page samples are web pages, not exports', () => {
-    const dir = join(FIXTURES, 'whatsapp-web-dom');
+    const dir = WHATSAPP_WEB_SNAPSHOTS;
     const pages = readdirSync(dir).filter((f) => f.endsWith('.html'));
     expect(pages.length).toBe(4);
     for (const page of pages) {
@@ -127,7 +129,7 @@ describe('detectFormat', () => {
   it('explains the HTML exports of Telegram and Facebook, and other files', () => {
     expect(() => detectFormat('messages.html', '<!DOCTYPE html><html><div class="message default clearfix">')).toThrow(/Telegram's HTML export; export again in Telegram Desktop choosing "Machine-readable JSON"/);
     expect(() => detectFormat('message_1.html', '<html><body>')).toThrow(/request it again choosing the JSON format/);
-    const notes = readFileSync(join(FIXTURES, 'whatsapp-web-dom', 'notes.md'), 'utf8');
+    const notes = readFileSync(join(WHATSAPP_WEB_SNAPSHOTS, 'notes.md'), 'utf8');
     expect(() => detectFormat('notes.md', notes)).toThrow(/^notes\.md:1: not a chat export this tool knows: .* \(this line is "# WhatsApp Web DOM Notes"\)/);
     expect(() => detectFormat('data.json', '{"likes": []}')).toThrow(/a JSON file, but not a chat export this tool knows/);
     expect(() => detectFormat('x.txt', '   \n')).toThrow(ExportParseError);
