@@ -30,6 +30,7 @@ import {
   parseExportText,
   parseJson,
   parseMetaThread,
+  sameName,
   problemText,
   senderStats,
   threadIdFromPath,
@@ -226,6 +227,24 @@ function listSenders(prepared: readonly Prepared[]): string {
   return shown.join(', ') + (sorted.length > 20 ? `, and ${sorted.length - 20} more` : '');
 }
 
+/**
+ * "The most frequent sender" is only a guess, and in a two-person chat a wrong one hides the danger: the other
+ * party's words would count as the user's (at a fraction of their weight). So between two senders, the one whose
+ * messages carry more warning signs is never taken as you. Costs one extra pass, only for this fallback.
+ */
+function saferGuess(engine: Engine, prepared: Prepared, choice: SelfChoice | undefined): SelfChoice | undefined {
+  if (!choice || choice.explicit || choice.reason !== 'the most frequent sender' || prepared.senders.length !== 2) return choice;
+  const evidence = new Map<string, number>();
+  prepared.replay((message) => {
+    if (!message.text) return;
+    const weight = engine.analyze(message.text).reduce((sum, f) => sum + f.weight, 0);
+    if (weight) evidence.set(message.sender, (evidence.get(message.sender) ?? 0) + weight);
+  }, NO_PROGRESS);
+  const other = prepared.senders.find((s) => !sameName(s.name, choice.name ?? ''));
+  if (!other || (evidence.get(choice.name ?? '') ?? 0) <= (evidence.get(other.name) ?? 0)) return choice;
+  return { name: other.name, id: other.id, reason: 'the sender whose messages carry fewer warning signs', explicit: false };
+}
+
 /** Who "you" are in each conversation; prints nothing itself. */
 function resolveSelves(prepared: readonly Prepared[], selfName: string | undefined): Array<SelfChoice | undefined> {
   const open = prepared.filter((p) => !p.fixedSelf);
@@ -304,6 +323,9 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
     const selves = resolveSelves(prepared, selfName);
     // The rules are loaded once the inputs are known to be good: bad input is reported first, and fast.
     const engine = makeEngine(sensitivity, lang === 'auto' ? undefined : [lang]);
+    prepared.forEach((p, i) => {
+      selves[i] = saferGuess(engine, p, selves[i]);
+    });
 
     const scanned: ScannedConversation[] = [];
     const keys = new Set<string>();

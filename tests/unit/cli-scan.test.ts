@@ -44,6 +44,28 @@ function readReport(path: string) {
 
 const atLeastHigh = (level: string): boolean => levelRank(level as 'high') >= levelRank('high');
 
+describe('scan: who "you" are when the export does not say', () => {
+  it('never takes the sender with more warning signs as you, even when they write the most', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'chat.txt');
+    const lines = [
+      '12/03/2025, 19:00 - Jay: hey, u play ranked?',
+      '12/03/2025, 19:01 - Mia: ya sometimes',
+      '12/03/2025, 19:02 - Jay: ur so good, way more mature than girls ur age',
+      '12/03/2025, 19:03 - Jay: how old r u btw? are ur parents home rn?',
+      "12/03/2025, 19:04 - Mia: 14, they're at work",
+      '12/03/2025, 19:05 - Jay: dont tell ur parents we talk ok, they wouldnt get it',
+      '12/03/2025, 19:06 - Jay: add me on snap, its more private',
+      '12/03/2025, 19:07 - Jay: send me a pic of u, just for me',
+    ];
+    writeFileSync(file, lines.join('\n') + '\n');
+    const result = await run(['scan', file]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Taking "Mia" as you (the sender whose messages carry fewer warning signs');
+    expect(result.out).toMatch(/^ (HIGH|CRITICAL) /m);
+  });
+});
+
 describe('scan: the project\'s risky samples', () => {
   it('Vietnamese WhatsApp (Android): critical, summary with sender, time and matched words, a report the report page reads', async () => {
     const dir = tempDir();
