@@ -7,7 +7,8 @@
  *   4. in a two-person chat named after one of them (WhatsApp "Chat with Anna", Telegram personal chat, Messenger
  *      thread title, Discord DM), the other one;
  *   5. the one person in every conversation of the export (Messenger/Instagram inbox, several WhatsApp chats);
- *   6. the most frequent sender, when there are at least two.
+ *   6. the most frequent sender, when there are at least two (the CLI then checks, in a two-person chat, that this
+ *      is not the sender whose messages carry more warning signs: cli/commands/scan-files.ts `saferGuess`).
  * With a single sender and no stronger sign, nobody is taken as you: treating the only (possibly risky) sender as you
  * would hide their messages' risk.
  */
