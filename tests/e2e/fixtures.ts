@@ -48,19 +48,23 @@ export async function badgeText(extension: ExtensionBrowser, pageUrlPrefix: stri
   }, pageUrlPrefix);
 }
 
-/** Text of the banner inside its closed shadow root, or null when no banner is shown. */
+/**
+ * Text of the banner inside its closed shadow root, or null when no banner is shown. CDP sees closed roots (page
+ * scripts cannot); only the banner's own subtree is asked for, so this works on very deep pages too.
+ */
 export async function bannerText(page: Page): Promise<string | null> {
   const client = await page.context().newCDPSession(page);
   try {
-    const { root } = (await client.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
-    const host = findNode(root, (n) => (n.attributes ?? []).includes('data-not-alone-banner'));
-    if (!host) return null;
+    const { root } = (await client.send('DOM.getDocument', { depth: 0 })) as { root: { nodeId: number } };
+    const { nodeId } = await client.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-not-alone-banner]' });
+    if (!nodeId) return null;
+    const { node } = (await client.send('DOM.describeNode', { nodeId, depth: -1, pierce: true })) as { node: CdpNode };
     const parts: string[] = [];
-    const collect = (n: CdpNode): void => {
-      if (n.nodeType === 3 && n.parentName !== 'STYLE') parts.push(n.nodeValue ?? '');
-      for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) collect({ ...child, parentName: n.nodeName });
+    const collect = (n: CdpNode, parent: string): void => {
+      if (n.nodeType === 3 && parent !== 'STYLE') parts.push(n.nodeValue ?? '');
+      for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) collect(child, n.nodeName);
     };
-    collect(host);
+    collect(node, '');
     return parts.join(' ').replace(/\s+/g, ' ').trim();
   } finally {
     await client.detach();
@@ -71,19 +75,8 @@ interface CdpNode {
   nodeType: number;
   nodeName: string;
   nodeValue?: string;
-  attributes?: string[];
   children?: CdpNode[];
   shadowRoots?: CdpNode[];
-  parentName?: string;
-}
-
-function findNode(node: CdpNode, predicate: (n: CdpNode) => boolean): CdpNode | null {
-  if (predicate(node)) return node;
-  for (const child of [...(node.shadowRoots ?? []), ...(node.children ?? [])]) {
-    const found = findNode(child, predicate);
-    if (found) return found;
-  }
-  return null;
 }
 
 /** Poll until `probe` returns a truthy value (the content script scans when the page is idle). */

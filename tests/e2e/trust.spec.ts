@@ -16,7 +16,7 @@ import type { BrowserContext, Download, Page, Request } from '@playwright/test';
 import { parseCsv, ReportSchema, unsafeCell, CSV_COLUMNS } from '../../lib/report';
 import { serveStatic } from '../../scripts/support/static-server';
 import { HOSTILE_TEXTS, oneMegabyteMessage } from '../fixtures/hostile/payloads';
-import { eventually, expect, ROOT, storedConversations, test } from './fixtures';
+import { bannerText, eventually, expect, ROOT, storedConversations, test } from './fixtures';
 
 interface Recorded {
   url: string;
@@ -74,36 +74,6 @@ function noDialogs(page: Page, opened: string[]): void {
   });
 }
 
-/**
- * The banner's text through CDP (it sits in a closed shadow root). Unlike fixtures.ts `bannerText` this asks for the
- * banner's own subtree only: the whole document of the hostile page is too deep for one CDP answer.
- */
-async function bannerOf(page: Page): Promise<string | null> {
-  const client = await page.context().newCDPSession(page);
-  try {
-    const { root } = (await client.send('DOM.getDocument', { depth: 0 })) as { root: { nodeId: number } };
-    const { nodeId } = await client.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-not-alone-banner]' });
-    if (!nodeId) return null;
-    const { node } = (await client.send('DOM.describeNode', { nodeId, depth: -1, pierce: true })) as { node: CdpNode };
-    const parts: string[] = [];
-    const collect = (n: CdpNode, parent: string): void => {
-      if (n.nodeType === 3 && parent !== 'STYLE') parts.push(n.nodeValue ?? '');
-      for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) collect(child, n.nodeName);
-    };
-    collect(node, '');
-    return parts.join(' ').replace(/\s+/g, ' ').trim();
-  } finally {
-    await client.detach();
-  }
-}
-
-interface CdpNode {
-  nodeType: number;
-  nodeName: string;
-  nodeValue?: string;
-  children?: CdpNode[];
-  shadowRoots?: CdpNode[];
-}
 
 const pwned = (page: Page): Promise<unknown> => page.evaluate(() => (window as { __pwned?: unknown }).__pwned);
 
@@ -154,7 +124,7 @@ test('nothing leaves the device: the whole flow, chat to warning to popup to rep
   noDialogs(chat, dialogs);
   await chat.goto(demo.url);
   await eventually(async () => (await storedConversations(extension))['demo:vi-fake-police']?.risk.alert, 15_000);
-  expect(await eventually(() => bannerOf(chat))).toContain("I'm OK");
+  expect(await eventually(() => bannerText(chat))).toContain("I'm OK");
   // The user tries a message of their own, and opens another conversation.
   // (Enter, not the Send button: the banner may cover it.)
   await chat.locator('#try-text').fill("don't tell anyone about this, ok?");
@@ -247,7 +217,7 @@ test('hostile chat content stays text everywhere, runs nowhere, and the page sta
 
     // The banner shows the words, markup included, as text; nothing ran in the page; the extension added no element
     // to the page other than its own host.
-    const banner = await eventually(() => bannerOf(chat));
+    const banner = await eventually(() => bannerText(chat));
     expect(banner).toContain(`"'><!--</b> your parents`);
     expect(await pwned(chat)).toBeUndefined();
     expect(await chat.locator('img, iframe, svg, a[href^="javascript"], link, style').count()).toBe(0);
