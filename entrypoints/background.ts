@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
+import { parseSentences } from '../lib/engine/sentences';
 import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/sites/watch';
 import { loadConversations, loadSettings, saveConversations, setTabState } from '../lib/storage/items';
 
@@ -24,6 +25,8 @@ export default defineBackground(() => {
     },
     // Top frames only (the chat apps run there); the tab's URL follows history.pushState.
     frameUrl: async (tabId, frameId) => (frameId === 0 ? (await browser.tabs.get(tabId)).url : undefined),
+    // Grammar checks for the content scripts, which do not load compromise themselves (lib/content/remote-sentences.ts).
+    parseSentences,
   });
   // webextension-polyfill sends the resolved value of a returned promise as the response.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises

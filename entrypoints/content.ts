@@ -3,6 +3,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { showBanner, type BannerHandle } from '../lib/content/banner';
 import { createMarks } from '../lib/content/marks';
 import { startPageScanner, type PageScanner } from '../lib/content/page-scanner';
+import { createRemoteSentences } from '../lib/content/remote-sentences';
 import { ChatSession, isRiskLevel } from '../lib/content/session';
 import { createBundledEngine } from '../lib/extension/bundled-engine';
 import { loadCustomRules } from '../lib/storage/custom-rules';
@@ -48,7 +49,9 @@ export default defineContentScript({
       const language = settings.uiLanguage === 'auto' ? pickLanguage(navigator.languages) : settings.uiLanguage;
       const customRules = await loadCustomRules();
       const engineStarted = performance.now();
-      const session = new ChatSession(createBundledEngine(settings, customRules), settings.contextMessages);
+      // The sentence parser (compromise) stays in the background: grammar checks that need it wait for its answer.
+      const sentences = createRemoteSentences((message) => browser.runtime.sendMessage(message));
+      const session = new ChatSession(createBundledEngine(settings, customRules, sentences.parse), settings.contextMessages);
       diagnostics.engineMs = performance.now() - engineStarted;
       // Warnings already shown before a reload are not shown again for the same level.
       const stored = await conversationsItem.getValue();
@@ -66,6 +69,7 @@ export default defineContentScript({
         send,
         signal: controller.signal,
         isValid: () => ctx.isValid,
+        sentences,
         dateOrder: dateOrderFor(navigator.language),
         warn(event) {
           banner?.remove();

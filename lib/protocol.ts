@@ -55,13 +55,58 @@ export const StartContentScriptSchema = z.strictObject({
   type: z.literal('start-content-script'),
 });
 
-export const ProtocolMessageSchema = z.discriminatedUnion('type', [ScanReportSchema, SaveForReportSchema, ConversationShownSchema, DeleteConversationsSchema, StartContentScriptSchema]);
+/** Texts per 'parse-sentences' request, and characters per text (the engine's analysis window, WINDOW_CHARS). */
+export const MAX_PARSE_TEXTS = 20;
+export const MAX_PARSE_TEXT_CHARS = 4000;
+
+/**
+ * From a content script: parse these texts into sentences for the grammar checks (lib/engine/grammar.ts). The
+ * content script does not load the parser itself (compromise stalls a chat page for ~150 ms); the background does.
+ */
+export const ParseSentencesSchema = z.strictObject({
+  type: z.literal('parse-sentences'),
+  texts: z.array(z.string().min(1).max(MAX_PARSE_TEXT_CHARS)).min(1).max(MAX_PARSE_TEXTS),
+});
+
+/** An offset into a parsed text. Every sentence, clause and negation covers at least one character of the text. */
+const TextOffsetSchema = z.number().int().min(0).max(MAX_PARSE_TEXT_CHARS);
+const SpanSchema = z.strictObject({ start: TextOffsetSchema, end: TextOffsetSchema }).refine((span) => span.start <= span.end, {
+  message: 'a span ends after it starts',
+});
+
+/** `SentenceFacts` (lib/engine/grammar.ts) as it crosses from the background to a content script. */
+export const SentenceFactsSchema = z
+  .strictObject({
+    start: TextOffsetSchema,
+    end: TextOffsetSchema,
+    isQuestion: z.boolean(),
+    clauses: z.array(SpanSchema).max(MAX_PARSE_TEXT_CHARS),
+    negations: z.array(TextOffsetSchema).max(MAX_PARSE_TEXT_CHARS),
+  })
+  .refine((sentence) => sentence.start <= sentence.end, { message: 'a sentence ends after it starts' });
+
+/** The background's answer to 'parse-sentences': one list of sentences per text, in the order asked. */
+export const ParseSentencesResponseSchema = z.strictObject({
+  ok: z.literal(true),
+  sentences: z.array(z.array(SentenceFactsSchema).max(MAX_PARSE_TEXT_CHARS)).max(MAX_PARSE_TEXTS),
+});
+
+export const ProtocolMessageSchema = z.discriminatedUnion('type', [
+  ScanReportSchema,
+  SaveForReportSchema,
+  ConversationShownSchema,
+  DeleteConversationsSchema,
+  StartContentScriptSchema,
+  ParseSentencesSchema,
+]);
 
 export type ScanReport = z.infer<typeof ScanReportSchema>;
 export type SaveForReport = z.infer<typeof SaveForReportSchema>;
 export type ConversationShown = z.infer<typeof ConversationShownSchema>;
 export type DeleteConversations = z.infer<typeof DeleteConversationsSchema>;
 export type StartContentScript = z.infer<typeof StartContentScriptSchema>;
+export type ParseSentences = z.infer<typeof ParseSentencesSchema>;
+export type ParseSentencesResponse = z.infer<typeof ParseSentencesResponseSchema>;
 export type ProtocolMessage = z.infer<typeof ProtocolMessageSchema>;
 
-export type ProtocolResponse = { ok: true } | { ok: false; error: string };
+export type ProtocolResponse = { ok: true } | ParseSentencesResponse | { ok: false; error: string };

@@ -3,6 +3,7 @@
  * Content scripts run inside pages we do not control: every message is validated, the sender must be one of this
  * extension's own content scripts in a tab, and anything else is dropped.
  */
+import type { SentenceFacts } from '../engine/grammar';
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import { ProtocolMessageSchema, type ProtocolResponse, type ScanReport } from '../protocol';
 import { adapterFor } from '../sites';
@@ -33,6 +34,11 @@ export interface BackgroundDeps {
    * with; single-page apps move on with history.pushState.
    */
   frameUrl?(tabId: number, frameId: number): Promise<string | undefined>;
+  /**
+   * The sentence parser for grammar checks (lib/engine/sentences.ts, compromise), for 'parse-sentences': content
+   * scripts do not load it themselves, it would stall the chat page.
+   */
+  parseSentences?: (text: string) => SentenceFacts[];
 }
 
 export interface TabState {
@@ -104,6 +110,16 @@ export function createMessageHandler(deps: BackgroundDeps) {
         if (!deps.extensionPageUrl || !sender.url?.startsWith(deps.extensionPageUrl)) return { ok: false, error: 'not allowed from this sender' };
         await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
         return { ok: true };
+      }
+      case 'parse-sentences': {
+        // Texts the page already shows to this content script; parsed here, answered to it, never stored.
+        const parse = deps.parseSentences;
+        if (!parse) return { ok: false, error: 'no sentence parser' };
+        try {
+          return { ok: true, sentences: message.texts.map((text) => parse(text)) };
+        } catch (error) {
+          return { ok: false, error: `not parsed: ${String((error as Error)?.message ?? error)}` };
+        }
       }
       case 'start-content-script': {
         // Only for a frame whose own address (as the browser reports it, not the message) is a supported chat page.

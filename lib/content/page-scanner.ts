@@ -6,14 +6,18 @@
  *   - only new or changed message nodes are read: a full scan happens when a conversation opens, after that each
  *     batch reads just the messages holding queued nodes; an edited message is read again;
  *   - conversation switches in single-page apps (URL or header change, pane swap) start a fresh full scan;
- *   - everything stops when `signal` aborts (the extension reloaded or was removed).
+ *   - everything stops when `signal` aborts (the extension reloaded or was removed);
+ *   - the rare message whose grammar check needs the sentence parser (which the content script does not load) is
+ *     checked again when the background has parsed it: one request at a time, after a batch, and the result takes
+ *     the same way as a batch (report, marks, warning).
  * It never changes the chat's DOM: the banner and the markers live in the extension's own shadow hosts.
  */
 import type { ConversationRisk, Finding } from '../engine/types';
-import { MAX_MESSAGES_PER_REPORT, type ProtocolMessage, type ScanReport } from '../protocol';
+import { MAX_MESSAGES_PER_REPORT, MAX_PARSE_TEXTS, type ProtocolMessage, type ScanReport } from '../protocol';
 import type { ConversationRef } from '../storage/schema';
 import type { ExtractContext, ExtractedMessage, SiteAdapter } from '../sites/types';
-import type { ChatSession, FlaggedMessage } from './session';
+import type { RemoteSentences } from './remote-sentences';
+import type { ChatSession, FlaggedMessage, SessionUpdate } from './session';
 
 /** Elements the extension adds to pages carry this attribute; the scanner never reads them. */
 export const OWN_HOST_ATTRIBUTE = 'data-not-alone';
@@ -48,6 +52,11 @@ export interface PageScannerOptions {
   batchDelay?: number;
   /** Work per slice before yielding to the page (ms). */
   sliceMs?: number;
+  /**
+   * Sentences parsed by the background, for grammar checks the engine left pending (the parser the session's
+   * engine reads from). Without it, such checks stay pending.
+   */
+  sentences?: Pick<RemoteSentences, 'missingFor' | 'ready' | 'request'>;
 }
 
 export interface ScanStats {
@@ -64,7 +73,7 @@ export interface ScanStats {
 export interface PageScanner {
   /** Scan everything again (after a URL change the observer cannot see). */
   rescan(): void;
-  /** Resolves once nothing is queued or running. */
+  /** Resolves once nothing is queued or running (parse requests to the background included). */
   settled(): Promise<void>;
   readonly stats: Readonly<ScanStats>;
   readonly conversationKey: string | null;
@@ -88,6 +97,9 @@ interface Batch {
 interface IdleDeadlineLike {
   timeRemaining(): number;
 }
+
+/** Elements of messages waiting for a parse, kept per open conversation (such messages are rare). */
+const MAX_PENDING_ELEMENTS = 1000;
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -130,6 +142,12 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
   let hashOwners = new Map<string, WeakRef<Element>>();
   let marked = false;
   let markedElements: Element[] = [];
+  /** Messages waiting for a parse → their elements, to mark them if the recheck flags them. */
+  let pendingElements = new Map<string, WeakRef<Element>>();
+  /** The one parse request to the background in flight, if any. */
+  let parseRequest: Promise<void> | null = null;
+  /** A parse answer arrived: run a batch (even with nothing new to read) so the waiting messages are checked. */
+  let recheckDue = false;
 
   const isOwnNode = (node: Node): boolean =>
     node.nodeType === ELEMENT_NODE && (node as Element).hasAttribute(OWN_HOST_ATTRIBUTE);
@@ -183,7 +201,7 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
   };
 
   const notifySettled = (): void => {
-    if (scheduled || batch || pending.size) return;
+    if (scheduled || batch || pending.size || parseRequest) return;
     const list = waiters;
     waiters = [];
     for (const done of list) done();
@@ -205,6 +223,7 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
   const resetConversation = (key: string | null): void => {
     currentKey = key;
     flaggedElements = new Map();
+    pendingElements = new Map();
     hashOwners = new Map();
     if (marked) {
       marked = false;
@@ -266,7 +285,7 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
       // comparison of distant nodes walks a long list of siblings).
       if (work.some((element, i) => i > 0 && documentOrder(work[i - 1], element) > 0)) work.sort(documentOrder);
     }
-    if (work.length === 0 && shownKey === key) return null;
+    if (work.length === 0 && shownKey === key && !recheckDue) return null;
     stats.batches++;
     return {
       key,
@@ -296,15 +315,20 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     return candidate;
   };
 
-  /** Analyse extracted messages (in page order) and fold the result into the batch. */
-  const analyse = (current: Batch, messages: ExtractedMessage[], elements: Element[]): void => {
-    const update = session.process(current.ref, messages);
+  /** Fold a session update into the batch; `elementOf` finds the element of one of its messages. */
+  const fold = (current: Batch, update: SessionUpdate, elementOf: (id: string) => Element | undefined): void => {
     current.risk = update.risk;
     current.flagged.push(...update.flagged);
     current.warn ||= update.warn;
     for (const flagged of update.flagged) {
-      const element = elements[messages.indexOf(flagged.message)];
+      const element = elementOf(flagged.message.id);
       if (element) flaggedElements.set(flagged.message.id, new WeakRef(element));
+    }
+    for (const id of update.pending) {
+      const element = elementOf(id);
+      if (!element) continue;
+      pendingElements.set(id, new WeakRef(element));
+      if (pendingElements.size > MAX_PENDING_ELEMENTS) pendingElements.delete(pendingElements.keys().next().value as string);
     }
     if (update.report) {
       if (current.report) {
@@ -314,6 +338,51 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
         current.report = { ...update.report, messages: [...update.report.messages] };
       }
     }
+  };
+
+  /** Analyse extracted messages (in page order) and fold the result into the batch. */
+  const analyse = (current: Batch, messages: ExtractedMessage[], elements: Element[]): void => {
+    const update = session.process(current.ref, messages);
+    fold(current, update, (id) => {
+      const at = messages.findIndex((message) => message.id === id);
+      return at >= 0 ? elements[at] : undefined;
+    });
+  };
+
+  /** Check the open conversation's waiting messages whose sentences have arrived, as part of the batch. */
+  const recheckWaiting = (current: Batch): void => {
+    recheckDue = false;
+    const { sentences } = options;
+    if (!sentences || session.pendingTexts(current.key).length === 0) return;
+    const started = clock();
+    const update = session.recheck(current.ref, sentences.ready);
+    fold(current, update, (id) => pendingElements.get(id)?.deref());
+    for (const flagged of update.flagged) pendingElements.delete(flagged.message.id);
+    stats.busyMs += clock() - started;
+  };
+
+  /**
+   * Ask the background to parse what the open conversation's waiting messages need: one request at a time, at
+   * most `MAX_PARSE_TEXTS` texts. An answer leads to a batch that checks them again (and asks for the rest); no
+   * answer leaves them waiting until the next batch asks again.
+   */
+  const requestParses = (key: string): void => {
+    const { sentences } = options;
+    if (!sentences || parseRequest || signal.aborted) return;
+    const texts = sentences.missingFor(session.pendingTexts(key)).slice(0, MAX_PARSE_TEXTS);
+    if (texts.length === 0) return;
+    parseRequest = sentences
+      .request(texts)
+      .catch(() => false)
+      .then((answered) => {
+        parseRequest = null;
+        if (signal.aborted) return;
+        if (answered) {
+          recheckDue = true;
+          schedule(0);
+        }
+        notifySettled();
+      });
   };
 
   /** Read and analyse messages until the time budget is spent (checked every few messages, analysis included). */
@@ -341,8 +410,9 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
           const id = ownId(message.id, element);
           messages.push(id === message.id ? message : { ...message, id });
           elements.push(element);
-          // A flagged message the page rendered again: the mark follows the new element.
+          // A flagged (or waiting) message the page rendered again: the mark follows the new element.
           if (flaggedElements.has(id)) flaggedElements.set(id, new WeakRef(element));
+          if (pendingElements.has(id)) pendingElements.set(id, new WeakRef(element));
         }
       }
       if (messages.length >= 4 || (current.index & 15) === 0 || current.index >= work.length) {
@@ -398,6 +468,7 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     if (!batch) {
       batch = startBatch();
       if (!batch) {
+        recheckDue = false;
         notifySettled();
         return;
       }
@@ -413,7 +484,9 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     if (batch.index >= batch.work.length) {
       const done = batch;
       batch = null;
+      recheckWaiting(done);
       finishBatch(done);
+      requestParses(done.key);
       if (pending.size || fullScanNeeded) schedule();
       else notifySettled();
     } else {

@@ -1,8 +1,9 @@
 /**
- * English grammar checks where grammar changes the meaning, with compromise. Costly (~0.3 ms a message), so the
- * matcher calls it only for a message where a rule with a `grammar` block already matched.
+ * English grammar checks where grammar changes the meaning. Cheap checks decide most of them; the rest need the
+ * sentences parsed (lib/engine/sentences.ts, with compromise: ~0.3 ms a message and ~150 ms to load), which the
+ * caller supplies as a `SentenceParser`. The matcher asks only for a message where a rule with a `grammar` block
+ * already matched.
  */
-import nlp from 'compromise';
 
 export interface GrammarConstraints {
   /** Suppress the match when its clause is negated before it ("I would never ask you to keep secrets"). */
@@ -11,19 +12,25 @@ export interface GrammarConstraints {
   question?: 'required' | 'forbidden';
 }
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
 }
 
-interface SentenceFacts extends Span {
+/** What the grammar checks need to know about one sentence of a message (offsets into the message). */
+export interface SentenceFacts extends Span {
   isQuestion: boolean;
   clauses: Span[];
+  /** Offsets of the words the parser tagged as negations. */
   negations: number[];
 }
 
-type TermJson = { offset?: { start: number; length: number } };
-type PhraseJson = { text: string; offset?: { start: number; length: number }; terms?: TermJson[] };
+/**
+ * The sentences of a text, or undefined when no parser is available right now. The content script has none of its
+ * own (loading compromise would stall the chat page): it asks the background and checks the message again when
+ * the answer arrives (see `ConversationAnalyzer.recheck`).
+ */
+export type SentenceParser = (text: string) => readonly SentenceFacts[] | undefined;
 
 /** Words that can negate what follows; without one before the match, the match cannot be negated. */
 const NEGATION_HINT = /\b(?:not|never|no|nobody|nothing|neither|nor|without|cannot|\w+n['’]?t|dont|wont|cant|didnt|doesnt|wouldnt|shouldnt|couldnt|isnt|arent|aint)\b/i;
@@ -42,7 +49,7 @@ const NEGATION_BRIDGE = new Set([
 const NEGATION_WORDS = new RegExp(NEGATION_HINT.source, 'gi');
 
 /** Chat questions often have no "?": an auxiliary before a pronoun, or a wh-word, opens one ("are u alone"). */
-const QUESTION_OPENING = /^\W*(?:(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had)\s+(?:you|u|ya|your|ur|yr|they|he|she|anyone|someone|any)\b|(?:what|where|when|who|whom|whose|which|why|how|wyd|wru|hbu)\b)/i;
+export const QUESTION_OPENING = /^\W*(?:(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had)\s+(?:you|u|ya|your|ur|yr|they|he|she|anyone|someone|any)\b|(?:what|where|when|who|whom|whose|which|why|how|wyd|wru|hbu)\b)/i;
 /** Openings that may or may not be questions: compromise decides. */
 const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had|u|you|ur|wanna|want)\b/i;
 
@@ -52,9 +59,12 @@ const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|shou
  * sentence without "?" that starts like a question.
  */
 export class GrammarContext {
-  private sentences: SentenceFacts[] | undefined;
+  private sentences: readonly SentenceFacts[] | undefined;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly parseSentences?: SentenceParser,
+  ) {}
 
   /** The sentence around an offset, split on sentence punctuation and line breaks (no NLP). */
   private roughSentence(offset: number): { start: number; end: number } {
@@ -68,33 +78,13 @@ export class GrammarContext {
     return { start, end: this.text.length };
   }
 
-  private parse(): SentenceFacts[] {
-    if (this.sentences) return this.sentences;
-    const doc = nlp(this.text);
-    const questionStarts = new Set(
-      (doc.questions().json({ offset: true }) as PhraseJson[]).map((q) => q.offset?.start ?? -1),
-    );
-    const facts: SentenceFacts[] = [];
-    for (const sentence of doc.sentences().json({ offset: true }) as PhraseJson[]) {
-      const start = sentence.offset?.start ?? 0;
-      const end = start + (sentence.offset?.length ?? sentence.text.length);
-      const sentenceDoc = nlp(sentence.text);
-      const clauses = (sentenceDoc.clauses().json({ offset: true }) as PhraseJson[]).map((c) => ({
-        start: start + (c.offset?.start ?? 0),
-        end: start + (c.offset?.start ?? 0) + (c.offset?.length ?? c.text.length),
-      }));
-      const negations = (sentenceDoc.match('#Negative').json({ offset: true }) as PhraseJson[]).map(
-        (n) => start + (n.offset?.start ?? 0),
-      );
-      const trimmed = this.text.slice(start, end).trimEnd();
-      facts.push({ start, end, clauses, negations, isQuestion: questionStarts.has(start) || trimmed.endsWith('?') || QUESTION_OPENING.test(trimmed) });
-    }
-    this.sentences = facts;
-    return facts;
+  /** The parsed sentences, or undefined while the parser is not available (see `SentenceParser`). */
+  private parse(): readonly SentenceFacts[] | undefined {
+    this.sentences ??= this.parseSentences?.(this.text);
+    return this.sentences;
   }
 
-  private sentenceAt(offset: number): SentenceFacts | undefined {
-    const sentences = this.parse();
+  private sentenceAt(sentences: readonly SentenceFacts[], offset: number): SentenceFacts | undefined {
     return sentences.find((s) => offset >= s.start && offset < s.end) ?? sentences[sentences.length - 1];
   }
 
@@ -124,7 +114,8 @@ export class GrammarContext {
     return found;
   }
 
-  allows(match: Span, constraints: GrammarConstraints): boolean {
+  /** Whether the constraints allow this match; undefined when only the (unavailable) parser could tell. */
+  allows(match: Span, constraints: GrammarConstraints): boolean | undefined {
     const rough = this.roughSentence(match.start);
     const roughText = this.text.slice(rough.start, rough.end);
     const obviousQuestion = roughText.trimEnd().endsWith('?') || QUESTION_OPENING.test(roughText);
@@ -138,7 +129,9 @@ export class GrammarContext {
       if (constraints.question === 'forbidden' && isQuestion) return false;
       return true;
     }
-    const sentence = this.sentenceAt(match.start);
+    const sentences = this.parse();
+    if (!sentences) return undefined;
+    const sentence = this.sentenceAt(sentences, match.start);
     if (!sentence) return true;
     if (constraints.question === 'required' && !sentence.isQuestion) return false;
     if (constraints.question === 'forbidden' && sentence.isQuestion) return false;

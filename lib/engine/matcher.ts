@@ -1,22 +1,23 @@
 /**
  * Compiles a rule pack once into per-view word indexes, then finds the rules each message triggers.
  *
- * Hot path: a message costs one tokenisation, one hash lookup per word per view, and RegExps only for patterns whose
- * anchor word occurs in the message. Most messages run no RegExp at all.
+ * Hot path: a message costs one tokenisation, one hash lookup per word per view, and word matchers only for patterns
+ * whose anchor word occurs in the message. Most messages run no pattern at all.
  */
-import { GrammarContext } from './grammar';
-import { expandedToken, getView, likelyLanguages, normalizeMessage, originalSpan, viewText, type NormalizedMessage, type ViewName } from './normalize';
-import { compilePhrase, PatternError, type CompiledPhrase } from './patterns';
+import { GrammarContext, type SentenceParser } from './grammar';
+import { expandedToken, getView, likelyLanguages, normalizeMessage, wordSpanToOriginal, type NormalizedMessage, type ViewName } from './normalize';
+import { compilePhrase, lazyPhrase, NodePacker, NodeUnpacker, PatternError, type CompiledPhrase, type PackedNode } from './patterns';
 import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
 import type { Language } from './taxonomy';
 import type { Finding } from './types';
 
-interface CompiledPattern extends CompiledPhrase {
+interface CompiledPattern {
+  phrase: CompiledPhrase;
+  anchors: string[] | null;
+  secondAnchors: string[] | null;
   rule: CompiledRule;
   view: ViewName;
   language: Language;
-  /** A global copy of `regex`, made on first use, to find every occurrence. */
-  globalRegex?: RegExp;
 }
 
 interface Hit {
@@ -31,7 +32,7 @@ export interface CompiledRule {
   rule: Rule;
   /** Position in the pack: findings come out in this order. */
   order: number;
-  guards: Map<ViewName, RegExp[]>;
+  guards: Map<ViewName, CompiledPhrase[]>;
 }
 
 interface ViewIndex {
@@ -43,22 +44,27 @@ interface ViewIndex {
 const NO_PATTERNS: readonly CompiledPattern[] = [];
 const TOKEN_CANDIDATE_CACHE = 50_000;
 
-/** A phrase compiled ahead of time, as plain data. */
+/** A phrase parsed ahead of time, as plain data: its nodes (indexes into the shared table) and anchors. */
 export interface PrecompiledPhrase {
-  regex: string;
+  nodes: number[];
   anchors: string[] | null;
   weakAnchor: boolean;
-  secondAnchors?: string[] | null;
+  secondAnchors: string[] | null;
 }
-export type PrecompiledPhrases = Record<string, PrecompiledPhrase>;
+/** Every phrase of a pack parsed ahead of time; `nodes` holds each distinct node once (see NodePacker). */
+export interface PrecompiledPhrases {
+  nodes: PackedNode[];
+  phrases: Record<string, PrecompiledPhrase>;
+}
 
 function phraseKey(view: ViewName, source: string): string {
   return `${view}\u0000${source}`;
 }
 
-/** Compile every pattern and guard of a pack once, as data to ship with it (build time). */
+/** Parse every pattern and guard of a pack once, as data to ship with it (build time). */
 export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
-  const out: PrecompiledPhrases = {};
+  const packer = new NodePacker();
+  const out: Record<string, PrecompiledPhrase> = {};
   for (const rule of pack.rules) {
     for (const language of rule.languages) {
       for (const pattern of [...rule.patterns, ...(rule.guards ?? [])]) {
@@ -68,14 +74,14 @@ export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
         if (out[key]) continue;
         try {
           const phrase = compilePhrase(source, view, pack.macros[language]);
-          out[key] = { regex: phrase.regex.source, anchors: phrase.anchors, weakAnchor: phrase.weakAnchor, secondAnchors: phrase.secondAnchors ?? null };
+          out[key] = { nodes: packer.pack(phrase.nodes), anchors: phrase.anchors, weakAnchor: phrase.weakAnchor, secondAnchors: phrase.secondAnchors ?? null };
         } catch (error) {
           if (!(error instanceof PatternError)) throw error;
         }
       }
     }
   }
-  return out;
+  return { nodes: packer.table, phrases: out };
 }
 
 /** Every normalised word of a message, in every view (a superset is safe: it only lets more patterns run). */
@@ -123,15 +129,16 @@ export class CompiledRuleSet {
   private readonly indexes = new Map<ViewName, ViewIndex>();
   private readonly alwaysRun: CompiledPattern[] = [];
   private readonly tokenCandidates = new Map<string, readonly CompiledPattern[]>();
+  private readonly phrases: Record<string, PrecompiledPhrase>;
+  private readonly unpacker: NodeUnpacker;
 
   /**
-   * `phrases` holds patterns compiled ahead of time (the extension compiles its bundled rules at build time, see
-   * scripts/vite-plugin-rules.ts): compiling ~1,800 phrases costs ~100 ms, which a chat page should not pay.
+   * `phrases` holds patterns parsed ahead of time (the extension parses its bundled rules at build time, see
+   * scripts/vite-plugin-rules.ts): parsing ~1,800 phrases costs ~100 ms, which a chat page should not pay.
    */
-  constructor(
-    pack: RulePack,
-    private readonly phrases: PrecompiledPhrases = {},
-  ) {
+  constructor(pack: RulePack, phrases?: PrecompiledPhrases) {
+    this.phrases = phrases?.phrases ?? {};
+    this.unpacker = new NodeUnpacker(phrases?.nodes ?? []);
     const seen = new Set<string>();
     for (const rule of pack.rules) {
       if (seen.has(rule.id)) {
@@ -153,9 +160,10 @@ export class CompiledRuleSet {
   }
 
   private phrase(source: string, view: ViewName, macros: Macros): CompiledPhrase {
-    const ready = this.phrases[phraseKey(view, source)];
+    const key = phraseKey(view, source);
+    const ready = Object.hasOwn(this.phrases, key) ? this.phrases[key] : undefined;
     if (ready) {
-      return { regex: new RegExp(ready.regex), anchors: ready.anchors, weakAnchor: ready.weakAnchor, secondAnchors: ready.secondAnchors ?? null };
+      return lazyPhrase(() => this.unpacker.unpack(ready.nodes), { anchors: ready.anchors, weakAnchor: ready.weakAnchor, secondAnchors: ready.secondAnchors });
     }
     return compilePhrase(source, view, macros);
   }
@@ -177,13 +185,13 @@ export class CompiledRuleSet {
               message: `pattern "${source}" has no distinctive word, so it runs on every message`,
             });
           }
-          patterns.push({ ...phrase, rule: compiled, view, language });
+          patterns.push({ phrase, anchors: phrase.anchors, secondAnchors: phrase.secondAnchors ?? null, rule: compiled, view, language });
         }
         for (const guard of rule.guards ?? []) {
           const { source, accents } = patternSource(guard);
           const view = viewFor(language, accents);
           const list = compiled.guards.get(view) ?? [];
-          list.push(this.phrase(source, view, languageMacros).regex);
+          list.push(this.phrase(source, view, languageMacros));
           compiled.guards.set(view, list);
         }
       }
@@ -217,21 +225,21 @@ export class CompiledRuleSet {
     return [...this.indexes.keys()];
   }
 
-  /** Every RegExp this rule set runs (patterns and guards), deduplicated: for the ReDoS check in the tests. */
-  regexes(): RegExp[] {
-    const all = new Map<string, RegExp>();
-    const add = (regex: RegExp): void => void all.set(`/${regex.source}/${regex.flags}`, regex);
-    for (const index of this.indexes.values()) for (const list of index.byWord.values()) for (const p of list) add(p.regex);
-    for (const pattern of this.alwaysRun) add(pattern.regex);
-    for (const rule of this.rules) for (const guards of rule.guards.values()) guards.forEach(add);
-    return [...all.values()];
+  /** Every distinct pattern and guard of this rule set (for the matching-cost checks in the tests). */
+  phrasesInUse(): CompiledPhrase[] {
+    const all = new Set<CompiledPhrase>();
+    for (const index of this.indexes.values()) for (const list of index.byWord.values()) for (const p of list) all.add(p.phrase);
+    for (const index of this.indexes.values()) for (const [, p] of index.byPrefix) all.add(p.phrase);
+    for (const pattern of this.alwaysRun) all.add(pattern.phrase);
+    for (const rule of this.rules) for (const guards of rule.guards.values()) guards.forEach((g) => all.add(g));
+    return [...all];
   }
 
   /**
    * Every finding in one piece of text (offsets relative to that text). At most one finding per rule. With a
    * `deadline`, no further pattern runs once `now()` has passed it, and `deadline.stopped` says so.
    */
-  analyzePiece(text: string, deadline?: PieceDeadline): Finding[] {
+  analyzePiece(text: string, deadline?: PieceDeadline, grammar?: GrammarOptions): Finding[] {
     const message = normalizeMessage(text);
     // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
     let candidates: Set<CompiledPattern> | undefined;
@@ -256,7 +264,7 @@ export class CompiledRuleSet {
         present ??= wordsOf(message);
         if (!pattern.secondAnchors.some((w) => hasWord(present!, w))) continue;
       }
-      // Reading the clock costs as much as a small RegExp: look every 8 patterns (each one is bounded, patterns.ts).
+      // Reading the clock costs as much as a small pattern: look every 8 patterns (each one is bounded, patterns.ts).
       if (deadline && (run++ & 7) === 7 && deadline.now() > deadline.at) {
         deadline.stopped = true;
         break;
@@ -266,26 +274,22 @@ export class CompiledRuleSet {
       // occurrence of every pattern (bounded) so a later valid one still counts.
       if (previous && !pattern.rule.rule.grammar) continue;
       const view = getView(message, pattern.view);
-      const text = viewText(view);
       const list = previous ?? [];
       if (pattern.rule.rule.grammar) {
-        pattern.globalRegex ??= new RegExp(pattern.regex.source, 'g');
-        pattern.globalRegex.lastIndex = 0;
-        let m: RegExpExecArray | null;
-        while (list.length < MAX_HITS_PER_RULE && (m = pattern.globalRegex.exec(text)) !== null) {
-          list.push({ pattern, ...originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length) });
+        let span = pattern.phrase.find(view.words);
+        while (span && list.length < MAX_HITS_PER_RULE) {
+          list.push({ pattern, ...wordSpanToOriginal(view, message.tokens, span) });
           // Step past the first word of this match so overlapping later occurrences are found too.
-          pattern.globalRegex.lastIndex = m.index + 1;
+          span = pattern.phrase.find(view.words, span.start + 1);
         }
       } else {
-        const m = pattern.regex.exec(text);
-        // The match starts at the space before its first word.
-        if (m) list.push({ pattern, ...originalSpan(view, message.tokens, m.index + 1, m.index + m[0].length) });
+        const span = pattern.phrase.find(view.words);
+        if (span) list.push({ pattern, ...wordSpanToOriginal(view, message.tokens, span) });
       }
       if (list.length) hits.set(pattern.rule, list);
     }
     if (hits.size === 0) return [];
-    return this.confirm(message, hits);
+    return this.confirm(message, hits, grammar);
   }
 
   /** Patterns whose anchor word this raw token becomes in any view (cached per token). */
@@ -308,22 +312,26 @@ export class CompiledRuleSet {
   }
 
   /** Apply guards and grammar to the rules whose patterns matched. */
-  private confirm(
-    message: NormalizedMessage,
-    hits: Map<CompiledRule, Hit[]>,
-  ): Finding[] {
+  private confirm(message: NormalizedMessage, hits: Map<CompiledRule, Hit[]>, options?: GrammarOptions): Finding[] {
     let grammar: GrammarContext | undefined;
     const findings: Finding[] = [];
     const ordered = [...hits.entries()].sort((a, b) => a[0].order - b[0].order);
     for (const [compiled, candidates] of ordered) {
       const { rule } = compiled;
       if (this.guarded(message, compiled)) continue;
+      let undecided = false;
       const hit = candidates.find((candidate) => {
         if (!rule.grammar || candidate.pattern.language !== 'en') return true;
-        grammar ??= new GrammarContext(message.original);
-        return grammar.allows(candidate, rule.grammar);
+        grammar ??= new GrammarContext(message.original, options?.parseSentences);
+        const allowed = grammar.allows(candidate, rule.grammar);
+        undecided ||= allowed === undefined;
+        return allowed === true;
       });
-      if (!hit) continue;
+      if (!hit) {
+        // Only the sentence parser could tell: no finding for now, and the caller learns the message needs one.
+        if (undecided && options) options.pending = true;
+        continue;
+      }
       findings.push({
         ruleId: rule.id,
         category: rule.category,
@@ -341,8 +349,8 @@ export class CompiledRuleSet {
 
   private guarded(message: NormalizedMessage, compiled: CompiledRule): boolean {
     for (const [viewName, guards] of compiled.guards) {
-      const text = viewText(getView(message, viewName));
-      for (const guard of guards) if (guard.test(text)) return true;
+      const { words } = getView(message, viewName);
+      for (const guard of guards) if (guard.find(words)) return true;
     }
     return false;
   }
@@ -361,9 +369,15 @@ const DEFAULT_LIMITS = { maxWindows: 64, budgetMs: 40 };
 /**
  * Within one window, patterns stop running only at this multiple of the budget: bundled rules finish a window in
  * about a millisecond, so only an abusive (imported) rule set ever reaches it, and a slow device never loses a
- * finding to it. No single RegExp can take long: patterns.ts bounds each one's backtracking (MAX_MATCH_PATHS).
+ * finding to it. No single pattern can take long: patterns.ts bounds each one's backtracking (MAX_MATCH_PATHS).
  */
 const HARD_LIMIT_FACTOR = 10;
+
+/** The sentence parser for grammar checks, and whether a check was left undecided without it. */
+export interface GrammarOptions {
+  parseSentences?: SentenceParser;
+  pending?: boolean;
+}
 
 export interface PieceDeadline {
   at: number;
@@ -373,18 +387,26 @@ export interface PieceDeadline {
 
 /**
  * Analyse a text of any length. Long texts (a pasted 1 MB message) are cut into overlapping windows so that no
- * single RegExp ever runs over more than `WINDOW_CHARS` characters; analysis stops after `maxWindows` windows or
+ * single pattern ever runs over more than `WINDOW_CHARS` characters; analysis stops after `maxWindows` windows or
  * when the time budget is spent, and says so (`truncated`), so a hostile message cannot freeze a chat page.
  */
-export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}): { findings: Finding[]; truncated: boolean } {
+export interface TextAnalysis {
+  findings: Finding[];
+  truncated: boolean;
+  /** A grammar check needed the sentence parser, which was not available: analyse again once it is. */
+  grammarPending: boolean;
+}
+
+export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}, parseSentences?: SentenceParser): TextAnalysis {
+  const grammar: GrammarOptions = { parseSentences };
   const maxWindows = limits.maxWindows ?? DEFAULT_LIMITS.maxWindows;
   const budgetMs = limits.budgetMs ?? DEFAULT_LIMITS.budgetMs;
   const now = limits.now ?? (() => performance.now());
   const started = now();
   const deadline: PieceDeadline = { at: started + budgetMs * HARD_LIMIT_FACTOR, now };
   if (text.length <= WINDOW_CHARS) {
-    const findings = rules.analyzePiece(text, deadline);
-    return { findings, truncated: deadline.stopped === true };
+    const findings = rules.analyzePiece(text, deadline, grammar);
+    return { findings, truncated: deadline.stopped === true, grammarPending: grammar.pending === true };
   }
   const byRule = new Map<string, Finding>();
   let offset = 0;
@@ -395,15 +417,15 @@ export function analyzeText(rules: CompiledRuleSet, text: string, limits: Analyz
       const space = text.lastIndexOf(' ', end);
       if (space > offset + WINDOW_CHARS / 2) end = space;
     }
-    for (const finding of rules.analyzePiece(text.slice(offset, end), deadline)) {
+    for (const finding of rules.analyzePiece(text.slice(offset, end), deadline, grammar)) {
       if (byRule.has(finding.ruleId)) continue;
       byRule.set(finding.ruleId, { ...finding, start: finding.start + offset, end: finding.end + offset });
     }
     windows++;
-    if (deadline.stopped) return { findings: [...byRule.values()], truncated: true };
-    if (end >= text.length) return { findings: [...byRule.values()], truncated: false };
+    if (deadline.stopped) return { findings: [...byRule.values()], truncated: true, grammarPending: grammar.pending === true };
+    if (end >= text.length) return { findings: [...byRule.values()], truncated: false, grammarPending: grammar.pending === true };
     offset = Math.max(offset + 1, end - WINDOW_OVERLAP);
     if (now() - started > budgetMs) break;
   }
-  return { findings: [...byRule.values()], truncated: offset < text.length };
+  return { findings: [...byRule.values()], truncated: offset < text.length, grammarPending: grammar.pending === true };
 }

@@ -478,6 +478,12 @@ export function originalSpan(
   return { start: tokens[view.wordToken[first]].start, end: tokens[view.wordToken[last]].end };
 }
 
+/** Map words [start, end) of a view back to [start, end) of the original message. */
+export function wordSpanToOriginal(view: NormalizedView, tokens: readonly RawToken[], span: { start: number; end: number }): { start: number; end: number } {
+  if (span.end <= span.start) return { start: 0, end: 0 };
+  return { start: tokens[view.wordToken[span.start]].start, end: tokens[view.wordToken[span.end - 1]].end };
+}
+
 export function viewsFor(language: Language): ViewName[] {
   return language === 'en' ? ['en'] : ['vi', 'viAccented'];
 }

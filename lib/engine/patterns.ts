@@ -1,11 +1,17 @@
 /**
- * Phrase-pattern compiler (syntax in rules/README.md). A pattern becomes one RegExp over a normalised view's text
- * (` w1 w2 … `) plus an "anchor": a set of words one of which every match must contain, so the matcher can skip
- * the RegExp for messages that contain none of them.
+ * Phrase-pattern compiler (syntax in rules/README.md). A pattern becomes a word matcher over a normalised view's
+ * words, plus an "anchor": a set of words one of which every match must contain, so the matcher can skip the pattern
+ * for messages that contain none of them.
+ *
+ * Why not a RegExp: a pattern is a sequence of whole words, and ~1,700 patterns made ~1,700 RegExps whose
+ * compilation alone (~0.1 ms each on first use, V8 compiles lazily) cost a chat page ~150 ms on its first scan.
+ * The word matcher is a chain of closures built on first use (microseconds), compares words with `===` and shares
+ * the parsed macros. Its semantics are exactly those of the RegExp the pattern used to be (`phraseRegExp`, kept as
+ * the test oracle): leftmost match, then alternatives in order, optional groups and gaps greedy.
  */
 import { expandWord, foldDiacritics, normalizeWord, squeeze, type ViewName } from './normalize';
 
-type PatternNode =
+export type PatternNode =
   | { kind: 'word'; words: string[] }
   | { kind: 'prefix'; stem: string }
   | { kind: 'group'; alternatives: PatternNode[][]; optional: boolean }
@@ -13,8 +19,17 @@ type PatternNode =
   | { kind: 'number' }
   | { kind: 'question' };
 
+/** Words [start, end) of a view. */
+export interface WordSpan {
+  start: number;
+  end: number;
+}
+
 export interface CompiledPhrase {
-  regex: RegExp;
+  /** The first match starting at word `from` or later, or null. */
+  find(words: readonly string[], from?: number): WordSpan | null;
+  /** The parsed pattern (shared macro nodes included): what `precompilePhrases` ships and `phraseRegExp` reads. */
+  nodes: readonly PatternNode[];
   /**
    * Words of which every match contains at least one ("stem*" stands for any word starting with stem); null when
    * no such set exists (the pattern then runs on every message).
@@ -356,7 +371,52 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
   if (paths > MAX_MATCH_PATHS) {
     throw new PatternError(`too many ways to match (${paths > 1e9 ? 'over a billion' : paths}, at most ${MAX_MATCH_PATHS}): use fewer gaps and optional groups`, source);
   }
-  const regex = new RegExp(sequenceSource(root) + '(?= )');
+  return phraseFromNodes(root, view);
+}
+
+export type PhraseAnchors = Pick<CompiledPhrase, 'anchors' | 'weakAnchor' | 'secondAnchors'>;
+
+/** A compiled phrase from parsed nodes: parsed now, or shipped with the anchors computed at build time. */
+export function phraseFromNodes(root: readonly PatternNode[], view: ViewName, anchors?: PhraseAnchors): CompiledPhrase {
+  return lazyPhrase(() => root, anchors ?? phraseAnchors(root, view));
+}
+
+/** A phrase whose nodes are unpacked on first use: most patterns never run on a given page. */
+export function lazyPhrase(unpack: () => readonly PatternNode[], anchors: PhraseAnchors): CompiledPhrase {
+  let root: readonly PatternNode[] | undefined;
+  let starts: Set<string> | null | undefined;
+  let branching = false;
+  return {
+    find(words, from = 0) {
+      if (!root) {
+        root = unpack();
+        starts = startWords(root);
+        branching = root.some((node) => node.kind === 'gap' || node.kind === 'group');
+      }
+      let memo: Memo | undefined;
+      if (branching) {
+        const width = words.length + 1;
+        const size = root.length * width;
+        if (memoTable.length < size) memoTable = new Int32Array(size);
+        else memoTable.fill(0, 0, size);
+        memo = { table: memoTable, width };
+      }
+      for (let start = from; start < words.length; start++) {
+        // Most places cannot start a match: one lookup says so.
+        if (starts && !starts.has(words[start])) continue;
+        const end = matchSequence(root, 0, words, start, END, memo);
+        if (end >= 0) return { start, end };
+      }
+      return null;
+    },
+    get nodes() {
+      return (root ??= unpack());
+    },
+    ...anchors,
+  };
+}
+
+function phraseAnchors(root: readonly PatternNode[], view: ViewName): PhraseAnchors {
   const common = view === 'en' ? COMMON_EN : COMMON_VI;
   const anchor = sequenceAnchor(root, common);
   // The next-best required part of a plain sequence gives a second, independent filter.
@@ -369,9 +429,284 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
     }
   }
   return {
-    regex,
     anchors: anchor ? anchor.words : null,
     weakAnchor: anchor ? anchor.words.every((w) => common.has(w.replace(/\*$/, ''))) : true,
     secondAnchors: second && second.cost < 100 ? second.words : null,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The word matcher: walks the parsed nodes directly, so there is nothing to compile per pattern. Order of
+// preference as in a RegExp: alternatives left to right, an optional group tried before it is skipped, a gap as
+// long as possible first. Fixed-width nodes are checked in a loop; a gap or a group tries its branches, each with a
+// continuation that matches the rest. What a group needs (its alternatives by first word) is worked out once per
+// group and kept on it: a macro's group is shared by every pattern using it.
+
+type Continue = (at: number) => number;
+
+/** Branches tried (gap lengths and group alternatives): the matcher's cost, counted for the ReDoS tests. */
+let branchesTried = 0;
+
+/** The branches tried since the last call (tests/unit/trust-redos.test.ts). */
+export function takeBranchCount(): number {
+  const count = branchesTried;
+  branchesTried = 0;
+  return count;
+}
+
+interface GroupIndex {
+  /** Alternatives that can start with this word, plus those that can start with any word, in written order. */
+  byFirst: Map<string, PatternNode[][]>;
+  /** Alternatives that can start with any word. */
+  open: PatternNode[][];
+}
+
+const groupIndexes = new WeakMap<PatternNode, GroupIndex>();
+const startWordsCache = new WeakMap<readonly PatternNode[], Set<string> | null>();
+
+function groupIndex(node: PatternNode & { kind: 'group' }): GroupIndex {
+  let index = groupIndexes.get(node);
+  if (index) return index;
+  index = { byFirst: new Map(), open: [] };
+  for (const alternative of node.alternatives) {
+    const first = startWords(alternative);
+    if (first === null) {
+      index.open.push(alternative);
+      for (const list of index.byFirst.values()) list.push(alternative);
+      continue;
+    }
+    for (const word of first) {
+      let list = index.byFirst.get(word);
+      if (!list) index.byFirst.set(word, (list = [...index.open]));
+      if (list[list.length - 1] !== alternative) list.push(alternative);
+    }
+  }
+  groupIndexes.set(node, index);
+  return index;
+}
+
+/**
+ * The words a match of this sequence can start with, or null when it can start with any word (a gap, a prefix, a
+ * number, or only optional parts).
+ */
+function startWords(nodes: readonly PatternNode[]): Set<string> | null {
+  if (startWordsCache.has(nodes)) return startWordsCache.get(nodes) ?? null;
+  let result: Set<string> | null = null;
+  const words = new Set<string>();
+  scan: for (const node of nodes) {
+    switch (node.kind) {
+      case 'word':
+        if (node.words.length === 0) continue;
+        words.add(node.words[0]);
+        result = words;
+        break scan;
+      case 'question':
+        words.add('?');
+        result = words;
+        break scan;
+      case 'group': {
+        let open = false;
+        for (const alternative of node.alternatives) {
+          const inner = startWords(alternative);
+          if (!inner) {
+            open = true;
+            break;
+          }
+          inner.forEach((w) => words.add(w));
+        }
+        if (open) break scan;
+        if (!node.optional) {
+          result = words;
+          break scan;
+        }
+        continue;
+      }
+      default:
+        break scan;
+    }
+  }
+  startWordsCache.set(nodes, result);
+  return result;
+}
+
+/**
+ * What the top-level nodes of a pattern give from each place, while one `find` runs: (node, word) → end + 2, 1 for
+ * no match, 0 for not known yet. It is a pure function of the place, so no place is explored twice, from any start:
+ * `~7 ~7 ~7 ~7 foo bar` on a 1,000-word text tries ~50,000 branches instead of ~4 million.
+ */
+interface Memo {
+  table: Int32Array;
+  width: number;
+}
+let memoTable = new Int32Array(1024);
+
+/** Match `nodes[i…]` at word `at`, then `next`: the end of the whole match, or -1. */
+function matchSequence(nodes: readonly PatternNode[], i: number, words: readonly string[], at: number, next: Continue, memo?: Memo): number {
+  for (; i < nodes.length; i++) {
+    const node = nodes[i];
+    switch (node.kind) {
+      case 'word': {
+        const expected = node.words;
+        for (let j = 0; j < expected.length; j++) if (words[at + j] !== expected[j]) return -1;
+        at += expected.length;
+        continue;
+      }
+      case 'prefix':
+        if (!words[at]?.startsWith(node.stem)) return -1;
+        at++;
+        continue;
+      case 'number': {
+        const code = words[at]?.charCodeAt(0) ?? 0;
+        if (code < 48 || code > 57) return -1;
+        at++;
+        continue;
+      }
+      case 'question':
+        if (words[at] !== '?') return -1;
+        at++;
+        continue;
+      case 'gap':
+      case 'group': {
+        if (!memo) return branch(nodes, i, words, at, next);
+        const key = i * memo.width + at;
+        const known = memo.table[key];
+        if (known !== 0) return known - 2;
+        const end = branch(nodes, i, words, at, next, memo);
+        memo.table[key] = end + 2;
+        return end;
+      }
+    }
+  }
+  return next(at);
+}
+
+/** The branches of the gap or group `nodes[i]` at word `at`, each followed by the rest of the sequence. */
+function branch(nodes: readonly PatternNode[], i: number, words: readonly string[], at: number, next: Continue, memo?: Memo): number {
+  const node = nodes[i];
+  const rest: Continue = (end) => matchSequence(nodes, i + 1, words, end, next, memo);
+  if (node.kind === 'gap') {
+    for (let length = Math.min(node.max, words.length - at); length >= 0; length--) {
+      branchesTried++;
+      const end = rest(at + length);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  if (node.kind !== 'group') return -1;
+  const index = groupIndex(node);
+  const alternatives = index.byFirst.get(words[at]) ?? index.open;
+  for (let a = 0; a < alternatives.length; a++) {
+    branchesTried++;
+    const end = matchSequence(alternatives[a], 0, words, at, rest);
+    if (end >= 0) return end;
+  }
+  return node.optional ? rest(at) : -1;
+}
+
+const END: Continue = (at) => at;
+
+/**
+ * The RegExp over a view's text (` w1 w2 … `) that a phrase is equivalent to. The matcher does not use it: it is the
+ * oracle that tests/unit/patterns.test.ts checks the word matcher against, and shows what a pattern means.
+ */
+export function phraseRegExp(phrase: Pick<CompiledPhrase, 'nodes'>): RegExp {
+  return new RegExp(sequenceSource(phrase.nodes) + '(?= )');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shipping parsed patterns: nodes as compact arrays in one table, each distinct node once (macros are parsed once
+// and shared by hundreds of patterns), patterns as lists of table indexes.
+
+export type PackedNode = [kind: 'w', ...words: string[]] | [kind: 'p', stem: string] | [kind: 'g', optional: 0 | 1, ...alternatives: number[][]] | [kind: '~', max: number] | [kind: 'n'] | [kind: '?'];
+
+export class NodePacker {
+  readonly table: PackedNode[] = [];
+  private readonly byNode = new Map<PatternNode, number>();
+  private readonly byShape = new Map<string, number>();
+
+  pack(nodes: readonly PatternNode[]): number[] {
+    return nodes.map((node) => this.packNode(node));
+  }
+
+  private packNode(node: PatternNode): number {
+    const known = this.byNode.get(node);
+    if (known !== undefined) return known;
+    let packed: PackedNode;
+    switch (node.kind) {
+      case 'word':
+        packed = ['w', ...node.words];
+        break;
+      case 'prefix':
+        packed = ['p', node.stem];
+        break;
+      case 'group':
+        packed = ['g', node.optional ? 1 : 0, ...node.alternatives.map((alternative) => this.pack(alternative))];
+        break;
+      case 'gap':
+        packed = ['~', node.max];
+        break;
+      case 'number':
+        packed = ['n'];
+        break;
+      case 'question':
+        packed = ['?'];
+        break;
+    }
+    const shape = JSON.stringify(packed);
+    let index = this.byShape.get(shape);
+    if (index === undefined) {
+      index = this.table.length;
+      this.table.push(packed);
+      this.byShape.set(shape, index);
+    }
+    this.byNode.set(node, index);
+    return index;
+  }
+}
+
+/** Unpacks nodes from a packed table on demand, each once. Throws PatternError on a damaged table. */
+export class NodeUnpacker {
+  private readonly nodes = new Map<number, PatternNode>();
+
+  constructor(private readonly table: readonly PackedNode[]) {}
+
+  unpack(indexes: readonly number[]): PatternNode[] {
+    return indexes.map((index) => this.node(index, 0));
+  }
+
+  private node(index: number, depth: number): PatternNode {
+    const known = this.nodes.get(index);
+    if (known) return known;
+    const packed = this.table[index];
+    if (!Array.isArray(packed) || depth > 32) throw new PatternError(`damaged pattern table at ${index}`, String(index));
+    let node: PatternNode;
+    switch (packed[0]) {
+      case 'w':
+        node = { kind: 'word', words: packed.slice(1) };
+        break;
+      case 'p':
+        node = { kind: 'prefix', stem: packed[1] };
+        break;
+      case 'g':
+        node = {
+          kind: 'group',
+          optional: packed[1] === 1,
+          alternatives: (packed.slice(2) as number[][]).map((alternative) => alternative.map((i) => this.node(i, depth + 1))),
+        };
+        break;
+      case '~':
+        node = { kind: 'gap', max: packed[1] };
+        break;
+      case 'n':
+        node = { kind: 'number' };
+        break;
+      case '?':
+        node = { kind: 'question' };
+        break;
+      default:
+        throw new PatternError(`damaged pattern table at ${index}`, String(index));
+    }
+    this.nodes.set(index, node);
+    return node;
+  }
 }

@@ -98,14 +98,28 @@ export class ConversationRiskTracker {
   private readonly repeats = new Map<string, number>();
   private latestTs: number | undefined;
   private risk: ConversationRisk = EMPTY;
+  /** The risk is worked out when asked for, not after every message: a page scan adds thousands in a row. */
+  private stale = false;
+  /** Counts changes, so a caller can tell whether a risk it holds is still the current one. */
+  version = 0;
 
   constructor(private readonly preset: SensitivityPreset = SENSITIVITY_PRESETS[DEFAULT_SENSITIVITY]) {}
 
   get current(): ConversationRisk {
+    if (this.stale) {
+      this.risk = this.compute();
+      this.stale = false;
+    }
     return this.risk;
   }
 
   add(message: RiskMessage, findings: readonly Finding[]): ConversationRisk {
+    this.addLater(message, findings);
+    return this.current;
+  }
+
+  /** Like `add`, without working out the risk yet (read `current` when it is needed). */
+  addLater(message: RiskMessage, findings: readonly Finding[]): void {
     if (message.ts !== undefined && (this.latestTs === undefined || message.ts > this.latestTs)) this.latestTs = message.ts;
     for (const finding of findings) {
       const key = `${message.from}:${finding.ruleId}`;
@@ -114,8 +128,10 @@ export class ConversationRiskTracker {
       this.evidence.push({ finding, messageId: message.id, from: message.from, ts: message.ts, repeat });
     }
     if (this.evidence.length > MAX_EVIDENCE) this.evidence.splice(0, this.evidence.length - MAX_EVIDENCE);
-    if (findings.length || message.ts !== undefined) this.risk = this.compute();
-    return this.risk;
+    if (findings.length || (message.ts !== undefined && this.evidence.length > 0)) {
+      this.stale = true;
+      this.version++;
+    }
   }
 
   private contribution(item: Evidence, otherCategories: ReadonlySet<CategoryId>): number {

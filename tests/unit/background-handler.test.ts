@@ -1,6 +1,8 @@
 /** The background treats content-script messages as untrusted input. */
 import { describe, expect, it } from 'vitest';
 import { badgeFor, createMessageHandler, type BackgroundDeps, type TabState } from '../../lib/background/handler';
+import { parseSentences } from '../../lib/engine/sentences';
+import { ParseSentencesResponseSchema } from '../../lib/protocol';
 import type { ConversationMap } from '../../lib/storage/conversations';
 import type { ScanReport } from '../../lib/protocol';
 
@@ -25,8 +27,9 @@ function setup() {
       return Promise.resolve();
     },
     now: () => 1_750_000_000_000,
+    parseSentences,
   };
-  return { handle: createMessageHandler(deps), stored: () => stored, badges, tabStates };
+  return { handle: createMessageHandler(deps), deps, stored: () => stored, badges, tabStates };
 }
 
 const risk = { level: 'high' as const, score: 11, alert: true, categories: ['secrecy' as const], reasons: [] };
@@ -72,6 +75,26 @@ describe('background message handler', () => {
     expect(await handle({ ...report, messages: [{ ...report.messages[0], text: 'x'.repeat(30_000) }] }, fromTab)).toMatchObject({ ok: false });
     expect(await handle('scan-report', fromTab)).toMatchObject({ ok: false });
     expect(stored()).toEqual({});
+  });
+
+  it('parses sentences for a content script, one list per text, and stores nothing', async () => {
+    const { handle, stored } = setup();
+    const texts = ['I would never ask you to keep secrets. Ok?', 'are u home alone'];
+    const answer = await handle({ type: 'parse-sentences', texts }, fromTab);
+    expect(answer).toEqual({ ok: true, sentences: texts.map((text) => parseSentences(text)) });
+    // What the content script checks the answer against.
+    expect(ParseSentencesResponseSchema.safeParse(answer).success).toBe(true);
+    if (answer.ok && 'sentences' in answer) {
+      expect(answer.sentences[0]).toHaveLength(2);
+      expect(answer.sentences[0][0].negations).toEqual([texts[0].indexOf('never')]);
+      expect(answer.sentences[1][0].isQuestion).toBe(true);
+    }
+    expect(stored()).toEqual({});
+  });
+
+  it('answers an error when it has no sentence parser', async () => {
+    const handle = createMessageHandler({ ...setup().deps, parseSentences: undefined });
+    expect(await handle({ type: 'parse-sentences', texts: ['hi'] }, fromTab)).toEqual({ ok: false, error: 'no sentence parser' });
   });
 
   it('clears the badge when the open conversation has no warning', async () => {

@@ -41,8 +41,9 @@ function fakeEngine(analysed: string[]): Engine {
               reasons: [...risk.reasons, { category: 'secrecy', ruleId: 'test', messageId: message.id, matched: 'RISK', from: message.from, contribution: 5 }],
             };
           }
-          return { findings, flagged: findings.length > 0, risk, truncated: false };
+          return { findings, flagged: findings.length > 0, risk, truncated: false, grammarPending: false };
         },
+        recheck: () => null,
         get risk() {
           return risk;
         },

@@ -37,6 +37,7 @@ describe('ChatSession', () => {
             added.push(message.text);
             return inner.add(message);
           },
+          recheck: (message: Parameters<typeof inner.recheck>[0]) => inner.recheck(message),
           get risk() {
             return inner.risk;
           },

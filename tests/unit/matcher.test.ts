@@ -107,12 +107,16 @@ describe('phrases compiled ahead of time', () => {
       }
     }
     // A precompiled entry really replaces compilation: a sabotaged one changes the result.
-    const [key] = Object.keys(phrases).filter((k) => k.startsWith('en\u0000'));
-    const sabotaged = { ...phrases, [key]: { regex: ' nothing-can-match-this', anchors: phrases[key].anchors, weakAnchor: false } };
+    const [key] = Object.keys(phrases.phrases).filter((k) => k.startsWith('en\u0000'));
+    const sabotaged = {
+      nodes: [...phrases.nodes, ['w', 'nothing-can-match-this'] as (typeof phrases.nodes)[number]],
+      phrases: { ...phrases.phrases, [key]: { ...phrases.phrases[key], nodes: [phrases.nodes.length] } },
+    };
     const rule = bundled.rules.find((r) => r.patterns.some((p) => `en\u0000${typeof p === 'string' ? p : p.p}` === key));
     expect(rule).toBeDefined();
     const onlyThat = { ...bundled, rules: [{ ...rule!, patterns: rule!.patterns.filter((p) => `en\u0000${typeof p === 'string' ? p : p.p}` === key) }] };
     const example = rule!.tests.match.find((m) => createEngine(onlyThat).analyze(m).length > 0);
-    if (example) expect(createEngine(onlyThat, {}, sabotaged).analyze(example)).toEqual([]);
+    expect(example, "an example the pattern alone finds").toBeDefined();
+    expect(createEngine(onlyThat, {}, sabotaged).analyze(example!)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMessageHandler, type BackgroundDeps, type MessageSender } from '../../lib/background/handler';
-import { MAX_MESSAGES_PER_REPORT, ProtocolMessageSchema, type ScanReport } from '../../lib/protocol';
+import { MAX_MESSAGES_PER_REPORT, MAX_PARSE_TEXT_CHARS, MAX_PARSE_TEXTS, ProtocolMessageSchema, type ScanReport } from '../../lib/protocol';
 import type { ConversationMap } from '../../lib/storage/conversations';
 import { parseConversations } from '../../lib/storage/parse';
 import { MAX_TEXT } from '../../lib/storage/schema';
@@ -19,6 +19,7 @@ function setup(initial: ConversationMap = {}) {
   let stored: ConversationMap = initial;
   let writes = 0;
   const injected: Array<[number, number]> = [];
+  const parsed: string[] = [];
   const deps: BackgroundDeps = {
     extensionId: EXTENSION_ID,
     extensionPageUrl: EXTENSION_PAGES,
@@ -36,8 +37,13 @@ function setup(initial: ConversationMap = {}) {
       injected.push([tabId, frameId]);
       return Promise.resolve();
     },
+    // A stand-in parser (the real one is tests/unit/background-handler.test.ts's): this file checks what reaches it.
+    parseSentences: (text) => {
+      parsed.push(text);
+      return [{ start: 0, end: text.length, isQuestion: false, clauses: [{ start: 0, end: text.length }], negations: [] }];
+    },
   };
-  return { handle: createMessageHandler(deps), stored: () => stored, writes: () => writes, injected };
+  return { handle: createMessageHandler(deps), stored: () => stored, writes: () => writes, injected, parsed };
 }
 
 const risk = { level: 'high' as const, score: 11, alert: true, categories: ['secrecy' as const], reasons: [] };
@@ -80,6 +86,18 @@ describe('background: who may send', () => {
     expect(stored()).toEqual({});
   });
 
+  it('parses sentences only for the extension\'s own content scripts in a tab', async () => {
+    const request = { type: 'parse-sentences', texts: ['keep it between us'] };
+    for (const sender of [{ ...contentScript, id: 'other-extension' }, { id: EXTENSION_ID }, { tab: { id: 7 } }, {}] as MessageSender[]) {
+      const { handle, parsed } = setup();
+      expect(await handle(request, sender)).toMatchObject({ ok: false });
+      expect(parsed).toEqual([]);
+    }
+    const { handle, parsed } = setup();
+    expect(await handle(request, contentScript)).toMatchObject({ ok: true, sentences: [[{ start: 0, end: 18 }]] });
+    expect(parsed).toEqual(['keep it between us']);
+  });
+
   it('starts the chat content script only for a frame whose own address is a chat page', async () => {
     const { handle, injected } = setup();
     expect(await handle({ type: 'start-content-script' }, { ...contentScript, url: 'https://evil.example/demo/' })).toMatchObject({ ok: false });
@@ -114,12 +132,42 @@ describe('background: what may be sent', () => {
     ['a score that is not a number', { ...report, risk: { ...risk, score: '11' } }],
     ['a save for a key over the limit', { type: 'save-for-report', conversationKey: 'demo:' + 'k'.repeat(400) }],
     ['a delete of too many keys', { type: 'delete-conversations', keys: Array.from({ length: 10_001 }, (_, i) => `demo:${i}`) }],
+    ['a parse of no texts', { type: 'parse-sentences', texts: [] }],
+    ['a parse of too many texts', { type: 'parse-sentences', texts: Array.from({ length: MAX_PARSE_TEXTS + 1 }, (_, i) => `text ${i}`) }],
+    ['a parse of a text over the limit', { type: 'parse-sentences', texts: ['x'.repeat(MAX_PARSE_TEXT_CHARS + 1)] }],
+    ['a parse of an empty text', { type: 'parse-sentences', texts: [''] }],
+    ['a parse of something that is not text', { type: 'parse-sentences', texts: [{ text: 'hi' }] }],
+    ['a parse of one text, not a list', { type: 'parse-sentences', texts: 'hi' }],
+    ['a parse with an extra field', { type: 'parse-sentences', texts: ['hi'], store: true }],
   ];
 
   it.each(hostile)('refuses %s and stores nothing', async (_label, payload) => {
-    const { handle, writes } = setup();
+    const { handle, writes, parsed } = setup();
     expect(await handle(payload, contentScript)).toMatchObject({ ok: false });
     expect(writes()).toBe(0);
+    expect(parsed).toEqual([]);
+  });
+
+  it('answers a parse at the size limit, and an error (not a crash) when the parser throws', async () => {
+    const { handle, parsed, writes } = setup();
+    const texts = Array.from({ length: MAX_PARSE_TEXTS }, () => 'x'.repeat(MAX_PARSE_TEXT_CHARS));
+    const answer = await handle({ type: 'parse-sentences', texts }, contentScript);
+    expect(answer.ok && 'sentences' in answer ? answer.sentences.length : 0).toBe(MAX_PARSE_TEXTS);
+    expect(parsed).toHaveLength(MAX_PARSE_TEXTS);
+    expect(writes()).toBe(0);
+    const failing = createMessageHandler({
+      extensionId: EXTENSION_ID,
+      loadConversations: () => Promise.resolve({}),
+      saveConversations: () => Promise.resolve(),
+      retentionDays: () => Promise.resolve(30),
+      setBadge: () => Promise.resolve(),
+      setTabState: () => Promise.resolve(),
+      now: () => 0,
+      parseSentences: () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+    });
+    expect(await failing({ type: 'parse-sentences', texts: ['hi'] }, contentScript)).toEqual({ ok: false, error: 'not parsed: Maximum call stack size exceeded' });
   });
 
   it('refuses NaN and Infinity where numbers are expected (they would not survive storage)', () => {

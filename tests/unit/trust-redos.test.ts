@@ -3,21 +3,14 @@
  *
  * Three layers, each tested here so that removing it fails a test:
  *
- * 1. Asymptotic ReDoS. Every RegExp the rule compiler emits is checked against the compiler's grammar: the only
- *    unbounded loops are `[^ ]*` / `[^ ]+` inside one word, and every branch begins with a space, so no two loops can
- *    compete for the same characters and matching is linear in the text (star height 1, no overlapping loops; the
- *    same argument safe-regex makes). `recheck` confirms each construct the compiler emits is linear, and flags the
- *    shapes the grammar forbids (so the check can fail).
- *
- *    Why not run recheck on each of the ~800 bundled RegExps directly: with its pure-JS backend a single one takes
- *    0.1 to 3 s and about a third end in `unknown` (timeout) even at 2 s, and its fuzzer reports false "polynomial"
- *    results for this family (measured linear in V8). Checking the grammar is exact for compiled patterns and takes
- *    milliseconds; recheck checks the building blocks. `unknown` is never treated as `safe` for them: they must be
- *    conclusively safe.
- * 2. Constant factor. Bounded gaps keep matching linear but can still multiply: `~8 ~8 ~8 ~8 ~8 ~8 a b` is 9^6 ways to
- *    match from one place and froze a 64-word message for 0.8 s (45 s with 8 gaps). The compiler refuses any pattern
- *    with more than MAX_MATCH_PATHS ways (lib/engine/patterns.ts); imported rule files go through the same compiler.
- *    A property test checks the bound against real matching time.
+ * 1. No pattern runs as a RegExp. Patterns are matched word by word (lib/engine/patterns.ts): a backtracking search
+ *    whose only branching is the length of a gap (at most 8 words) and the choice of a group's alternative, tried at
+ *    each word. Its cost is counted in branches tried (`takeBranchCount`), not timed.
+ * 2. Constant factor. Bounded gaps keep matching polynomial but can still multiply: `~8 ~8 ~8 ~8 ~8 ~8 a b` is 9^6
+ *    ways to match from one place (as a RegExp it froze a 64-word message for 0.8 s). The compiler refuses any
+ *    pattern with more than MAX_MATCH_PATHS ways; imported rule files go through the same compiler. A property test
+ *    checks that the branches tried on adversarial texts stay within MAX_MATCH_PATHS per word, and that a pattern
+ *    past the bound (built without the compiler's check) exceeds it, so the check can fail.
  * 3. Time budget and size. Messages are cut into 4,000-character windows, at most 64 of them, and analysis stops when
  *    the budget is spent (lib/engine/matcher.ts); inside a window, patterns stop at 10 times the budget, which only an
  *    abusive imported rule set can reach. Imported rule files are limited in size and number.
@@ -33,9 +26,9 @@ import { checkSync, type Diagnostics } from 'recheck';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../lib/engine';
-import { analyzeText, CompiledRuleSet, WINDOW_CHARS } from '../../lib/engine/matcher';
+import { analyzeText, CompiledRuleSet } from '../../lib/engine/matcher';
 import { getView, normalizeMessage } from '../../lib/engine/normalize';
-import { compilePhrase, MAX_MATCH_PATHS, PatternError } from '../../lib/engine/patterns';
+import { compilePhrase, MAX_MATCH_PATHS, PatternError, phraseFromNodes, takeBranchCount, type CompiledPhrase, type PatternNode } from '../../lib/engine/patterns';
 import { loadRulePack, RulePackError } from '../../lib/engine/rule-loader';
 import type { Rule, RulePack } from '../../lib/engine/rule-schema';
 import { loadBundledRules } from '../../lib/node/rule-files';
@@ -51,104 +44,6 @@ const bundled = loadBundledRules();
 function recheck(source: string, flags = '', timeout = 5000): Diagnostics {
   return checkSync(source, flags, { timeout });
 }
-
-/** The compiled form without its trailing look-ahead (recheck's automaton checker has no look-arounds; the view text always ends in a space, so the two behave alike). */
-function forAutomaton(source: string): string {
-  return source.replace(/\(\?= \)$/, ' ');
-}
-
-/**
- * Checks a RegExp source against the grammar of lib/engine/patterns.ts `nodeSource`; returns what does not fit.
- * Allowed: literal characters and escaped punctuation, ` [^ ]*` / `[^ ]+` loops, `[0-9]`, `(?:…|…)` groups with an
- * optional `?`, the gap `(?: [^ ]+){0,N}` with N ≤ 8, and one `(?= )` at the very end. Every branch starts with a space.
- */
-export function grammarViolations(source: string): string[] {
-  const problems: string[] = [];
-  const token = /\(\?:|\(\?= \)|\)|\||\?|\*|\+|\{0,(\d+)\}|\[\^ \]|\[0-9\]|\\[^\p{L}\p{N}]|[^\\()[\]{}|?*+.^$]/uy;
-  const tokens: string[] = [];
-  let i = 0;
-  while (i < source.length) {
-    token.lastIndex = i;
-    const m = token.exec(source);
-    if (!m) {
-      problems.push(`unexpected construct at ${i}: ${source.slice(i, i + 12)}`);
-      return problems;
-    }
-    tokens.push(m[0]);
-    i = token.lastIndex;
-  }
-  const groupStarts: number[] = [];
-  const branchStart = (index: number): void => {
-    const next = tokens[index];
-    if (next !== ' ' && next !== '(?:') problems.push(`a branch must start with a space (token ${index}: ${next ?? 'end'})`);
-  };
-  branchStart(0);
-  tokens.forEach((t, k) => {
-    const previous = tokens[k - 1];
-    if (t === '(?:') {
-      groupStarts.push(k);
-      branchStart(k + 1);
-    } else if (t === '|') {
-      if (groupStarts.length === 0) problems.push('top-level alternation');
-      branchStart(k + 1);
-    } else if (t === ')') {
-      if (groupStarts.pop() === undefined) problems.push('unbalanced )');
-    } else if (t === '*' || t === '+') {
-      if (previous !== '[^ ]') problems.push(`unbounded ${t} after ${previous ?? 'nothing'}: only a word's own characters may repeat`);
-    } else if (t.startsWith('{')) {
-      const inner = tokens.slice(k - 5, k).join('');
-      if (inner !== '(?: [^ ]+)') problems.push(`bounded repetition of something other than a gap: ${inner}${t}`);
-      if (Number(t.slice(3, -1)) > 8) problems.push(`gap longer than 8 words: ${t}`);
-    } else if (t === '?') {
-      if (previous !== ')') problems.push('? only makes a group optional');
-    } else if (t === '(?= )') {
-      if (k !== tokens.length - 1) problems.push('look-ahead before the end');
-    }
-  });
-  if (groupStarts.length) problems.push('unclosed group');
-  return problems;
-}
-
-describe('rules cannot hang a page: RegExp shapes (recheck)', () => {
-  it('recheck flags catastrophic shapes, so this check can fail', () => {
-    const exponential = recheck('^(a+)+$');
-    expect(exponential.status).toBe('vulnerable');
-    expect(exponential.status === 'vulnerable' && exponential.complexity.type).toBe('exponential');
-    // What the compiler would emit if gaps were unbounded: every later word is re-tried from every start.
-    const unboundedGap = recheck(forAutomaton(' a(?: [^ ]+)* b(?= )'));
-    expect(unboundedGap.status).toBe('vulnerable');
-  });
-
-  it('recheck finds every construct the pattern compiler emits linear', () => {
-    const constructs = [
-      compilePhrase('a ~3 b', 'en', {}).regex.source, // gap
-      compilePhrase('ab* (cd|ef)', 'en', {}).regex.source, // prefix, group
-      compilePhrase('{num} ab', 'en', {}).regex.source, // number
-      compilePhrase('[ab|ab cd] ~2 ef ?', 'en', {}).regex.source, // optional group with overlapping branches, question
-    ];
-    for (const source of constructs) {
-      const result = checkSync(forAutomaton(source), '', { timeout: 10_000, checker: 'automaton' });
-      expect(result.status, `${source}: ${JSON.stringify(result)}`).toBe('safe');
-    }
-  });
-
-  it('every bundled pattern and guard RegExp is built only from those constructs', () => {
-    const regexes = new CompiledRuleSet(bundled).regexes();
-    expect(regexes.length).toBeGreaterThan(300);
-    const bad = regexes.map((r) => ({ source: r.source, problems: grammarViolations(r.source) })).filter((r) => r.problems.length);
-    expect(bad).toEqual([]);
-  });
-
-  it('the grammar check rejects the shapes recheck flags', () => {
-    expect(grammarViolations(' a(?: [^ ]+)* b(?= )')).not.toEqual([]);
-    expect(grammarViolations('(a+)+')).not.toEqual([]);
-    expect(grammarViolations(' a(?: [^ ]+){0,40} b')).not.toEqual([]);
-    expect(grammarViolations(' (a)\\1')).not.toEqual([]);
-    expect(grammarViolations(' a(?<=a) b')).not.toEqual([]);
-    expect(grammarViolations('a|b')).not.toEqual([]);
-    expect(grammarViolations(' a(?: b| c)? d[^ ]*(?: [^ ]+){0,8} e(?= )')).toEqual([]);
-  });
-});
 
 describe('rules cannot hang a page: the backtracking bound', () => {
   const catastrophic = [
@@ -190,35 +85,58 @@ describe('rules cannot hang a page: the backtracking bound', () => {
     expect(!result.ok && result.problems.join('\n')).toMatch(/xx-evil-gaps\.yaml: patterns: .*too many ways to match/);
   });
 
-  it('matches in time whatever pattern the compiler accepts (property, adversarial text)', () => {
-    // Words "a" and "b", gaps, optional and ambiguous groups: the text below keeps every way of matching alive.
-    const node = fc.constantFrom('aa', 'bb', '~1', '~3', '~8', '[aa]', '[aa|aa bb]', '(aa|aa aa)', '(aa|bb)', 'aa*');
-    const texts = [' ' + 'aa '.repeat(60), ' ' + 'aa bb '.repeat(30), ' ' + 'aa aa bb '.repeat(20)];
+  // Words "ab" and "cd", gaps, optional and ambiguous groups: the texts keep every way of matching alive, and "ef"
+  // (the pattern's last word) never occurs, so every way is tried.
+  const texts = ['ab '.repeat(60), 'ab cd '.repeat(30), 'ab ab cd '.repeat(20)].map((t) => t.trim().split(' '));
+  const branchesOn = (phrase: CompiledPhrase, words: string[]): number => {
+    takeBranchCount();
+    expect(phrase.find(words)).toBeNull();
+    return takeBranchCount();
+  };
+
+  it('tries at most MAX_MATCH_PATHS branches per word, whatever pattern the compiler accepts (property)', () => {
+    const node = fc.constantFrom('ab', 'cd', '~1', '~3', '~8', '~8', '~8', '[ab]', '[ab|ab cd]', '(ab|ab ab)', '(ab|cd)', 'ab*', '(~8 ab|cd)', '(~3 [ab] ab|ab)');
     let accepted = 0;
     let refused = 0;
+    let most = 0;
     fc.assert(
       fc.property(fc.array(node, { minLength: 1, maxLength: 7 }), (nodes) => {
-        let regex: RegExp;
+        let phrase: CompiledPhrase;
         try {
-          regex = compilePhrase(nodes.join(' ') + ' cc', 'en', {}).regex;
+          phrase = compilePhrase(nodes.join(' ') + ' ef', 'en', {});
         } catch (error) {
           if (!(error instanceof PatternError)) throw error;
           refused++;
           return;
         }
         accepted++;
-        for (const text of texts) {
-          const started = performance.now();
-          regex.exec(text);
-          // At MAX_MATCH_PATHS a 60-word text takes about 2 ms; without the bound, 9^5 ways take 100 ms and more.
-          expect(performance.now() - started, `${nodes.join(' ')} on "${text.slice(0, 20)}…"`).toBeLessThan(60);
+        for (const words of texts) {
+          const branches = branchesOn(phrase, words);
+          most = Math.max(most, branches / words.length);
+          expect(branches, `${nodes.join(' ')} on "${words.slice(0, 6).join(' ')}…"`).toBeLessThanOrEqual(MAX_MATCH_PATHS * words.length);
         }
       }),
       { numRuns: 300, endOnFailure: true },
     );
     expect(accepted).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(5);
+    // The property is not idle: some accepted patterns branch a lot.
+    expect(most).toBeGreaterThan(10);
     expect(MAX_MATCH_PATHS).toBeLessThanOrEqual(4096);
+  });
+
+  it('past the bound, a pattern tries more: the bound is what keeps groups cheap', () => {
+    const gap: PatternNode = { kind: 'gap', max: 8 };
+    const ab: PatternNode = { kind: 'word', words: ['ab'] };
+    const ef: PatternNode = { kind: 'word', words: ['ef'] };
+    const words = texts[0];
+    // Inside a group, every way is tried again for each way the rest can fail: 9^4 per place.
+    const nested = phraseFromNodes([{ kind: 'group', optional: false, alternatives: [[gap, gap, gap, gap, ab]] }, ef], 'en');
+    expect(() => compilePhrase('(~8 ~8 ~8 ~8 ab) ef', 'en', {})).toThrow(/too many ways to match/);
+    expect(branchesOn(nested, words)).toBeGreaterThan(MAX_MATCH_PATHS * words.length);
+    // At the top level the matcher remembers what each place gives, so even this costs little.
+    const flat = phraseFromNodes([gap, gap, gap, gap, ab, ef], 'en');
+    expect(branchesOn(flat, words)).toBeLessThan(10 * 4 * words.length);
   });
 });
 
@@ -257,18 +175,21 @@ describe('rules cannot hang a page: time budget and sizes', () => {
   });
 
   it('stops an abusive rule set inside one window at the hard limit', () => {
-    // 240 patterns, each at the bound and all kept alive by the text: about 4 s of matching without the limit.
-    const patterns = Array.from({ length: 80 }, () => '~7 ~7 ~7 ~7 foo bar');
+    // 240 patterns, each at the bound inside a group and all kept alive by the text: seconds of matching.
+    const patterns = Array.from({ length: 80 }, () => '(~7 ~7 ~7 ~7 foo) bar');
     const pack: RulePack = { macros: { en: {}, vi: {} }, rules: [rule('xx-a', patterns), rule('xx-b', patterns), rule('xx-c', patterns)] };
     const rules = new CompiledRuleSet(pack);
     expect(rules.problems.filter((p) => p.severity === 'error')).toEqual([]);
     // "bar" (the anchor) first, so the patterns run, and "foo bar" never occurs, so none stops early.
-    const text = 'bar ' + 'foo '.repeat(WINDOW_CHARS / 4 - 2);
-    const started = performance.now();
-    const { truncated } = analyzeText(rules, text);
-    const elapsed = performance.now() - started;
+    const text = 'bar ' + 'foo '.repeat(200);
+    // A clock that moves 100 ms per reading: the hard limit (10 × 40 ms) is passed after 5 readings (one per 8
+    // patterns), long before the 240 patterns are done, whatever the speed of the machine.
+    let clock = 0;
+    takeBranchCount();
+    const { truncated } = analyzeText(rules, text, { now: () => (clock += 100) });
     expect(truncated).toBe(true);
-    expect(elapsed).toBeLessThan(1500);
+    // It stopped early: 240 patterns would try ~240 × 4,096 × 200 branches.
+    expect(takeBranchCount()).toBeLessThan(60 * MAX_MATCH_PATHS * 200);
   });
 
   it('limits imported rule files in size and number', async () => {
