@@ -1,9 +1,10 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
-import { parseSentences } from '../lib/engine/sentences';
+import { createBundledEngine } from '../lib/extension/bundled-engine';
 import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/sites/watch';
-import { loadConversations, loadSettings, saveConversations, setTabState } from '../lib/storage/items';
+import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
+import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
 
 export default defineBackground(() => {
   const handle = createMessageHandler({
@@ -25,13 +26,34 @@ export default defineBackground(() => {
     },
     // Top frames only (the chat apps run there); the tab's URL follows history.pushState.
     frameUrl: async (tabId, frameId) => (frameId === 0 ? (await browser.tabs.get(tabId)).url : undefined),
-    // Grammar checks for the content scripts, which do not load compromise themselves (lib/content/remote-sentences.ts).
-    parseSentences,
+    // The detection engine runs here, not in the chat page (lib/background/analysis.ts): built on the first request
+    // from the settings in effect (the administrator's policy applied) and the imported rules.
+    analysis: {
+      engineInputs: async () => {
+        const [{ value: settings }, customRules] = await Promise.all([loadSettings(), loadCustomRules()]);
+        return { settings, customRules };
+      },
+      createEngine: ({ settings, customRules }) => createBundledEngine(settings, customRules),
+    },
+    onStoreError: (error) => console.error('Not Alone: not saved', error),
   });
+  const { analysis } = handle;
+  // For `npm run bench:page` (bench/page.spec.ts reads it in the service worker).
+  (globalThis as { notAloneDiagnostics?: unknown }).notAloneDiagnostics = analysis?.diagnostics;
   // webextension-polyfill sends the resolved value of a returned promise as the response.
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   browser.runtime.onMessage.addListener((message: unknown, sender: MessageSender) => handle(message, sender));
-  browser.tabs.onRemoved.addListener((tabId) => void setTabState(tabId, null));
+  browser.tabs.onRemoved.addListener((tabId) => {
+    analysis?.dropTab(tabId);
+    void setTabState(tabId, null);
+  });
+  // New settings or imported rules: a new engine, and every content script scans again (it is told to resync).
+  const engineInputsChanged = (): void => void analysis?.settingsChanged();
+  settingsItem.watch(engineInputsChanged);
+  customRulesItem.watch(engineInputsChanged);
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') engineInputsChanged();
+  });
 
   // "Watch this site" (lib/sites/watch.ts): keep the registered content script in step with the granted sites.
   const watch = browserWatchDeps();

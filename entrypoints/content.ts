@@ -3,36 +3,31 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { showBanner, type BannerHandle } from '../lib/content/banner';
 import { createMarks } from '../lib/content/marks';
 import { startPageScanner, type PageScanner } from '../lib/content/page-scanner';
-import { createRemoteSentences } from '../lib/content/remote-sentences';
-import { ChatSession, isRiskLevel } from '../lib/content/session';
-import { createBundledEngine } from '../lib/extension/bundled-engine';
-import { loadCustomRules } from '../lib/storage/custom-rules';
+import { createRemoteAnalyzer } from '../lib/content/remote-analyzer';
 import { pickLanguage } from '../lib/i18n';
 import type { ProtocolMessage } from '../lib/protocol';
 import { adapterForPage } from '../lib/sites';
 import { CONTENT_SCRIPT_MATCHES } from '../lib/sites/hosts';
 import { dateOrderFor } from '../lib/sites/time';
-import { conversationsItem, loadSettings, recordDismissal, settingsItem } from '../lib/storage/items';
-import { parseSettings } from '../lib/storage/parse';
-import type { Settings } from '../lib/storage/schema';
+import { loadContentSettings, recordDismissal, watchContentSettings, type ContentSettings } from '../lib/content/storage';
 
 export default defineContentScript({
   matches: CONTENT_SCRIPT_MATCHES,
   runAt: 'document_idle',
   async main(ctx) {
-    const { value: initial } = await loadSettings();
+    const initial = await loadContentSettings();
     const adapter = adapterForPage(new URL(location.href), initial.watchedSites);
     if (!adapter || ctx.isInvalid) return;
 
     const send = (message: ProtocolMessage): void => {
       browser.runtime.sendMessage(message).catch(() => {
-        // The background restarts or the extension was reloaded: the next scan reports again.
+        // The extension was reloaded or removed: nothing to tell any more.
       });
     };
     const marks = createMarks(document);
     // Diagnostics for `npm run bench:page`, on the content script's own global: it lives in the extension's isolated
-    // world, which page scripts cannot read.
-    const diagnostics = { engineMs: 0, settled: (): Promise<void> => running?.scanner.settled() ?? Promise.resolve(), scan: (): unknown => running?.scanner.stats };
+    // world, which page scripts cannot read. (The analysis itself runs in the background: lib/background/analysis.ts.)
+    const diagnostics = { settled: (): Promise<void> => running?.scanner.settled() ?? Promise.resolve(), scan: (): unknown => running?.scanner.stats };
     (globalThis as { notAloneDiagnostics?: typeof diagnostics }).notAloneDiagnostics = diagnostics;
     let banner: BannerHandle | null = null;
     let running: { scanner: PageScanner; stop: AbortController } | null = null;
@@ -45,31 +40,20 @@ export default defineContentScript({
       marks.show([]);
     };
 
-    const start = async (settings: Settings): Promise<void> => {
+    const start = (settings: ContentSettings): void => {
       const language = settings.uiLanguage === 'auto' ? pickLanguage(navigator.languages) : settings.uiLanguage;
-      const customRules = await loadCustomRules();
-      const engineStarted = performance.now();
-      // The sentence parser (compromise) stays in the background: grammar checks that need it wait for its answer.
-      const sentences = createRemoteSentences((message) => browser.runtime.sendMessage(message));
-      const session = new ChatSession(createBundledEngine(settings, customRules, sentences.parse), settings.contextMessages);
-      diagnostics.engineMs = performance.now() - engineStarted;
-      // Warnings already shown before a reload are not shown again for the same level.
-      const stored = await conversationsItem.getValue();
-      for (const [key, value] of Object.entries(stored)) {
-        const peak = (value as { peakLevel?: unknown } | null)?.peakLevel;
-        if (key.startsWith(`${adapter.id}:`) && isRiskLevel(peak)) session.seedWarnedLevel(key, peak);
-      }
       if (ctx.isInvalid || running) return;
       const controller = new AbortController();
       ctx.onInvalidated(() => controller.abort());
       const scanner = startPageScanner({
         doc: document,
         adapter,
-        session,
+        // The detection engine runs in the background, off the chat page's main thread: the scanner sends it what it
+        // reads and acts on its answers.
+        analyzer: createRemoteAnalyzer((message) => browser.runtime.sendMessage(message)),
         send,
         signal: controller.signal,
         isValid: () => ctx.isValid,
-        sentences,
         dateOrder: dateOrderFor(navigator.language),
         warn(event) {
           banner?.remove();
@@ -95,28 +79,22 @@ export default defineContentScript({
       running = { scanner, stop: controller };
     };
 
-    const pausedUntil = (settings: Settings): number => settings.pausedSites[location.host] ?? 0;
+    const pausedUntil = (settings: ContentSettings): number => settings.pausedSites[location.host] ?? 0;
     let latest = initial;
-    let starting = false;
     let resumeTimer: number | undefined;
-    const apply = async (settings: Settings): Promise<void> => {
+    const apply = (settings: ContentSettings): void => {
       latest = settings;
       if (resumeTimer !== undefined) clearTimeout(resumeTimer);
       const until = pausedUntil(settings);
       if (until > Date.now()) {
         stop();
         // Resume by itself when the pause ends.
-        resumeTimer = ctx.setTimeout(() => void apply(latest), Math.min(until - Date.now() + 50, 2 ** 31 - 1));
+        resumeTimer = ctx.setTimeout(() => apply(latest), Math.min(until - Date.now() + 50, 2 ** 31 - 1));
         return;
       }
-      // Build nothing until the address is a chat page of the app (the generic adapter takes any page).
-      if (running || starting || !adapter.matches(new URL(location.href))) return;
-      starting = true;
-      try {
-        await start(settings);
-      } finally {
-        starting = false;
-      }
+      // Start nothing until the address is a chat page of the app (the generic adapter takes any page).
+      if (running || !adapter.matches(new URL(location.href))) return;
+      start(settings);
     };
 
     ctx.onInvalidated(stop);
@@ -125,15 +103,14 @@ export default defineContentScript({
     // The event comes as the navigation starts, before the new address is committed: look a moment later.
     ctx.addEventListener(window, 'wxt:locationchange', () => {
       if (running) running.scanner.rescan();
-      else ctx.setTimeout(() => void apply(latest), 0);
+      else ctx.setTimeout(() => apply(latest), 0);
     });
     ctx.onInvalidated(
-      settingsItem.watch((raw) => {
-        const { value } = parseSettings(raw);
-        if (pausedUntil(value) > Date.now() || !running) void apply(value);
+      watchContentSettings((value) => {
+        if (pausedUntil(value) > Date.now() || !running) apply(value);
         else latest = value;
       }),
     );
-    await apply(initial);
+    apply(initial);
   },
 });

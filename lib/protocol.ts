@@ -1,11 +1,17 @@
 /**
  * The one message protocol between extension parts. Content scripts run inside hostile pages, so everything they
  * send is validated against these schemas in the background; unknown types are dropped.
+ *
+ * The content script only reads the page: it sends the messages of the open conversation to the background
+ * ('analyze-messages'), which analyses them with the detection engine, stores what is worth keeping, badges the tab
+ * and answers with the conversation's risk, whether to warn, and which messages were flagged.
  */
 import { z } from 'zod';
-import { ConversationRefSchema, RiskSchema, StoredMessageSchema } from './storage/schema';
+import type { ConversationRisk, Finding } from './engine/types';
+import { MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, MAX_SENDER_CHARS } from './protocol-limits';
+import { ConversationRefSchema } from './storage/schema';
 
-export const MAX_MESSAGES_PER_REPORT = 500;
+export * from './protocol-limits';
 
 /**
  * `<site>:<conversation id>`, as the content script builds it (lib/content/page-scanner.ts). The site prefix also
@@ -18,14 +24,39 @@ export const ConversationKeySchema = z
   .max(400)
   .regex(/^[a-z0-9][a-z0-9-]{0,99}:[\s\S]/, 'a conversation key is "<site>:<id>"');
 
-export const ScanReportSchema = z.strictObject({
-  type: z.literal('scan-report'),
-  conversation: ConversationRefSchema.extend({ key: ConversationKeySchema }).refine((c) => c.key.startsWith(`${c.site}:`), {
-    message: 'the key belongs to another site',
-  }),
-  /** New or changed messages worth keeping: flagged ones and their context. */
-  messages: z.array(StoredMessageSchema).max(MAX_MESSAGES_PER_REPORT),
-  risk: RiskSchema,
+/** The open conversation, as the content script sees it; its key must belong to its site. */
+export const ConversationSchema = ConversationRefSchema.extend({ key: ConversationKeySchema }).refine((c) => c.key.startsWith(`${c.site}:`), {
+  message: 'the key belongs to another site',
+});
+
+/** One message read from the page (`ExtractedMessage`, lib/sites/types.ts). */
+export const PageMessageSchema = z.strictObject({
+  id: z.string().min(1).max(MAX_ID_CHARS),
+  from: z.enum(['self', 'other']),
+  text: z.string().max(MAX_MESSAGE_CHARS),
+  ts: z.number().optional(),
+  sender: z.string().max(MAX_SENDER_CHARS).optional(),
+});
+export type PageMessage = z.infer<typeof PageMessageSchema>;
+
+/**
+ * From a content script: analyse these messages of the open conversation (in page order, new or changed ones). A
+ * `scanId` names one scan of a content script (random, new for each run and after each 'resync'); `seq` counts its
+ * requests from 0. A request with `seq` > 0 for a scan the background does not know (its service worker was
+ * restarted, or the settings changed) is answered with `resync`: the content script then scans the page again
+ * under a new scanId.
+ */
+export const AnalyzeMessagesSchema = z.strictObject({
+  type: z.literal('analyze-messages'),
+  scanId: z.string().min(1).max(64),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  conversation: ConversationSchema,
+  messages: z
+    .array(PageMessageSchema)
+    .max(MAX_MESSAGES_PER_REQUEST)
+    .refine((messages) => messages.reduce((sum, m) => sum + m.text.length, 0) <= MAX_REQUEST_CHARS, {
+      message: `at most ${MAX_REQUEST_CHARS} characters of text per request`,
+    }),
 });
 
 export const SaveForReportSchema = z.strictObject({
@@ -33,11 +64,10 @@ export const SaveForReportSchema = z.strictObject({
   conversationKey: ConversationKeySchema,
 });
 
+/** The conversation now open in the tab, or null when the page shows none. The background knows its risk. */
 export const ConversationShownSchema = z.strictObject({
   type: z.literal('conversation-shown'),
-  /** The conversation now open in the tab, or null when the page shows none. */
   conversationKey: ConversationKeySchema.nullable(),
-  risk: RiskSchema.nullable(),
 });
 
 /** From the report page only (the background checks the sender is an extension page): delete stored evidence. */
@@ -55,58 +85,38 @@ export const StartContentScriptSchema = z.strictObject({
   type: z.literal('start-content-script'),
 });
 
-/** Texts per 'parse-sentences' request, and characters per text (the engine's analysis window, WINDOW_CHARS). */
-export const MAX_PARSE_TEXTS = 20;
-export const MAX_PARSE_TEXT_CHARS = 4000;
-
-/**
- * From a content script: parse these texts into sentences for the grammar checks (lib/engine/grammar.ts). The
- * content script does not load the parser itself (compromise stalls a chat page for ~150 ms); the background does.
- */
-export const ParseSentencesSchema = z.strictObject({
-  type: z.literal('parse-sentences'),
-  texts: z.array(z.string().min(1).max(MAX_PARSE_TEXT_CHARS)).min(1).max(MAX_PARSE_TEXTS),
-});
-
-/** An offset into a parsed text. Every sentence, clause and negation covers at least one character of the text. */
-const TextOffsetSchema = z.number().int().min(0).max(MAX_PARSE_TEXT_CHARS);
-const SpanSchema = z.strictObject({ start: TextOffsetSchema, end: TextOffsetSchema }).refine((span) => span.start <= span.end, {
-  message: 'a span ends after it starts',
-});
-
-/** `SentenceFacts` (lib/engine/grammar.ts) as it crosses from the background to a content script. */
-export const SentenceFactsSchema = z
-  .strictObject({
-    start: TextOffsetSchema,
-    end: TextOffsetSchema,
-    isQuestion: z.boolean(),
-    clauses: z.array(SpanSchema).max(MAX_PARSE_TEXT_CHARS),
-    negations: z.array(TextOffsetSchema).max(MAX_PARSE_TEXT_CHARS),
-  })
-  .refine((sentence) => sentence.start <= sentence.end, { message: 'a sentence ends after it starts' });
-
-/** The background's answer to 'parse-sentences': one list of sentences per text, in the order asked. */
-export const ParseSentencesResponseSchema = z.strictObject({
-  ok: z.literal(true),
-  sentences: z.array(z.array(SentenceFactsSchema).max(MAX_PARSE_TEXT_CHARS)).max(MAX_PARSE_TEXTS),
-});
-
 export const ProtocolMessageSchema = z.discriminatedUnion('type', [
-  ScanReportSchema,
+  AnalyzeMessagesSchema,
   SaveForReportSchema,
   ConversationShownSchema,
   DeleteConversationsSchema,
   StartContentScriptSchema,
-  ParseSentencesSchema,
 ]);
 
-export type ScanReport = z.infer<typeof ScanReportSchema>;
+export type AnalyzeMessages = z.infer<typeof AnalyzeMessagesSchema>;
 export type SaveForReport = z.infer<typeof SaveForReportSchema>;
 export type ConversationShown = z.infer<typeof ConversationShownSchema>;
 export type DeleteConversations = z.infer<typeof DeleteConversationsSchema>;
 export type StartContentScript = z.infer<typeof StartContentScriptSchema>;
-export type ParseSentences = z.infer<typeof ParseSentencesSchema>;
-export type ParseSentencesResponse = z.infer<typeof ParseSentencesResponseSchema>;
 export type ProtocolMessage = z.infer<typeof ProtocolMessageSchema>;
 
-export type ProtocolResponse = { ok: true } | ParseSentencesResponse | { ok: false; error: string };
+/** A message the background flagged, with its findings (offsets into the text as sent). */
+export interface FlaggedMessage {
+  id: string;
+  findings: Finding[];
+}
+
+/** What the background decided after analysing an 'analyze-messages' request. */
+export interface MessageAnalysis {
+  /** The conversation's risk after these messages. */
+  risk: ConversationRisk;
+  /** The conversation just reached a warning level higher than any warned about before: show the banner. */
+  warn: boolean;
+  /** The messages of this request that carry findings. */
+  flagged: FlaggedMessage[];
+}
+
+/** The background's answer to 'analyze-messages'. */
+export type AnalyzeResponse = { ok: true; analysis: MessageAnalysis } | { ok: true; resync: true } | { ok: false; error: string };
+
+export type ProtocolResponse = { ok: true } | AnalyzeResponse | { ok: false; error: string };

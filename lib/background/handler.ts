@@ -1,13 +1,15 @@
 /**
  * The background's message handling, with its effects injected so it can be tested without a browser.
  * Content scripts run inside pages we do not control: every message is validated, the sender must be one of this
- * extension's own content scripts in a tab, and anything else is dropped.
+ * extension's own content scripts in a tab, and anything else is dropped. The messages a content script reads are
+ * analysed here ('analyze-messages', lib/background/analysis.ts): the page never says what the risk is.
  */
-import type { SentenceFacts } from '../engine/grammar';
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
-import { ProtocolMessageSchema, type ProtocolResponse, type ScanReport } from '../protocol';
+import type { ConversationRisk } from '../engine/types';
+import { ProtocolMessageSchema, type ProtocolResponse } from '../protocol';
 import { adapterFor } from '../sites';
-import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap } from '../storage/conversations';
+import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
+import { createAnalysisService, type AnalysisDeps, type AnalysisService } from './analysis';
 
 export interface MessageSender {
   id?: string;
@@ -35,16 +37,21 @@ export interface BackgroundDeps {
    */
   frameUrl?(tabId: number, frameId: number): Promise<string | undefined>;
   /**
-   * The sentence parser for grammar checks (lib/engine/sentences.ts, compromise), for 'parse-sentences': content
-   * scripts do not load it themselves, it would stall the chat page.
+   * The detection engine, for 'analyze-messages' (lib/background/analysis.ts): what it is built from and how.
+   * Without it, analysis requests are refused.
    */
-  parseSentences?: (text: string) => SentenceFacts[];
+  analysis?: Pick<AnalysisDeps, 'engineInputs' | 'createEngine' | 'clock'>;
+  /** Told when a report could not be stored. */
+  onStoreError?(error: unknown): void;
 }
 
 export interface TabState {
   conversationKey: string;
-  risk: ScanReport['risk'];
+  risk: ConversationRisk;
 }
+
+/** The risk of a conversation nothing is known about yet. */
+export const NO_RISK: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
 
 export const BADGE_COLORS: Record<RiskLevel, string> = {
   none: '#00000000',
@@ -60,7 +67,12 @@ export function badgeFor(risk: { level: RiskLevel; alert: boolean } | null): { t
   return { text: levelRank(risk.level) >= levelRank('high') ? '!!' : '!', color: BADGE_COLORS[risk.level] };
 }
 
-export function createMessageHandler(deps: BackgroundDeps) {
+export type MessageHandler = ((raw: unknown, sender: MessageSender) => Promise<ProtocolResponse>) & {
+  /** The analysis service (null without `deps.analysis`): settings changes, closed tabs, diagnostics. */
+  readonly analysis: AnalysisService | null;
+};
+
+export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
   // Storage writes are serialised so two tabs reporting at once cannot overwrite each other.
   let queue: Promise<unknown> = Promise.resolve();
   const serialised = <T>(task: () => Promise<T>): Promise<T> => {
@@ -75,7 +87,26 @@ export function createMessageHandler(deps: BackgroundDeps) {
     await deps.setTabState(tabId, state);
   };
 
-  return async function handle(raw: unknown, sender: MessageSender): Promise<ProtocolResponse> {
+  const storeReport = (report: ScanReport): Promise<void> =>
+    serialised(async () => {
+      const now = deps.now();
+      const merged = mergeScanReport(await deps.loadConversations(), report, now);
+      await deps.saveConversations(applyStoragePolicy(merged, await deps.retentionDays(), now));
+    });
+
+  const analysis = deps.analysis
+    ? createAnalysisService({
+        ...deps.analysis,
+        // Read in turn with the writes: a scan that starts right after another one stored sees what it stored.
+        loadConversations: () => serialised(() => deps.loadConversations()),
+        storeReport,
+        showTabState,
+        now: () => deps.now(),
+        onStoreError: (error) => deps.onStoreError?.(error),
+      })
+    : null;
+
+  async function handle(raw: unknown, sender: MessageSender): Promise<ProtocolResponse> {
     if (sender.id !== deps.extensionId) return { ok: false, error: 'unknown sender' };
     const tabId = sender.tab?.id;
     if (tabId === undefined) return { ok: false, error: 'messages are accepted from tabs only' };
@@ -83,22 +114,20 @@ export function createMessageHandler(deps: BackgroundDeps) {
     if (!parsed.success) return { ok: false, error: 'invalid message' };
     const message = parsed.data;
     switch (message.type) {
-      case 'scan-report': {
-        let saveError: unknown;
-        await serialised(async () => {
-          const now = deps.now();
-          const merged = mergeScanReport(await deps.loadConversations(), message, now);
-          await deps.saveConversations(applyStoragePolicy(merged, await deps.retentionDays(), now));
-        }).catch((error: unknown) => {
-          saveError = error;
-        });
-        // The badge warns even when storage failed (full): saveConversations has told the report page what was lost.
-        await showTabState(tabId, { conversationKey: message.conversation.key, risk: message.risk });
-        return saveError === undefined ? { ok: true } : { ok: false, error: `not saved: ${String((saveError as Error)?.message ?? saveError)}` };
+      case 'analyze-messages': {
+        // Queued before the first await: requests of a content script are analysed in the order they arrived.
+        if (!analysis) return { ok: false, error: 'no analysis' };
+        return analysis.analyze(tabId, sender.frameId ?? 0, message);
       }
       case 'conversation-shown': {
-        const state = message.conversationKey && message.risk ? { conversationKey: message.conversationKey, risk: message.risk } : null;
-        await showTabState(tabId, state);
+        const key = message.conversationKey;
+        if (!key) {
+          await showTabState(tabId, null);
+          return { ok: true };
+        }
+        // The risk as this tab's scan knows it, else as stored, else nothing yet: the page cannot say.
+        const risk = analysis?.riskOf(tabId, sender.frameId ?? 0, key) ?? (await serialised(() => deps.loadConversations()))[key]?.risk ?? NO_RISK;
+        await showTabState(tabId, { conversationKey: key, risk });
         return { ok: true };
       }
       case 'save-for-report': {
@@ -110,16 +139,6 @@ export function createMessageHandler(deps: BackgroundDeps) {
         if (!deps.extensionPageUrl || !sender.url?.startsWith(deps.extensionPageUrl)) return { ok: false, error: 'not allowed from this sender' };
         await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
         return { ok: true };
-      }
-      case 'parse-sentences': {
-        // Texts the page already shows to this content script; parsed here, answered to it, never stored.
-        const parse = deps.parseSentences;
-        if (!parse) return { ok: false, error: 'no sentence parser' };
-        try {
-          return { ok: true, sentences: message.texts.map((text) => parse(text)) };
-        } catch (error) {
-          return { ok: false, error: `not parsed: ${String((error as Error)?.message ?? error)}` };
-        }
       }
       case 'start-content-script': {
         // Only for a frame whose own address (as the browser reports it, not the message) is a supported chat page.
@@ -136,5 +155,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
         return { ok: true };
       }
     }
-  };
+  }
+
+  return Object.assign(handle, { analysis });
 }

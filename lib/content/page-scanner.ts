@@ -1,26 +1,43 @@
 /**
- * DOM glue of the content script: finds the messages a chat page shows, hands the new ones to the session and acts
- * on what it decides. Built to stay out of the chat's way:
+ * DOM glue of the content script: finds the messages a chat page shows, hands the new ones to the analyzer (the
+ * background, which runs the detection engine off the page's thread) and acts on what it answers. Built to stay out
+ * of the chat's way:
  *   - the MutationObserver callback only queues the nodes it is told about (uBlock Origin's pattern); the work runs
  *     later, batched, when the browser is idle, in slices of a few milliseconds, so no task of ours is long;
  *   - only new or changed message nodes are read: a full scan happens when a conversation opens, after that each
  *     batch reads just the messages holding queued nodes; an edited message is read again;
+ *   - what a batch reads goes to the analyzer in a few requests (at most `REQUEST_MESSAGES` messages each, in page
+ *     order); the batch ends (marks, banner, which conversation is shown) once every reply is in, and only if its
+ *     conversation is still the open one;
+ *   - the background may have lost its state (Chrome stops an idle service worker) or changed its engine (new
+ *     settings): it answers `resync`, and the scanner reads the whole conversation again for it;
  *   - conversation switches in single-page apps (URL or header change, pane swap) start a fresh full scan;
- *   - everything stops when `signal` aborts (the extension reloaded or was removed);
- *   - the rare message whose grammar check needs the sentence parser (which the content script does not load) is
- *     checked again when the background has parsed it: one request at a time, after a batch, and the result takes
- *     the same way as a batch (report, marks, warning).
+ *   - everything stops when `signal` aborts (the extension reloaded or was removed).
  * It never changes the chat's DOM: the banner and the markers live in the extension's own shadow hosts.
  */
 import type { ConversationRisk, Finding } from '../engine/types';
-import { MAX_MESSAGES_PER_REPORT, MAX_PARSE_TEXTS, type ProtocolMessage, type ScanReport } from '../protocol';
+import type { AnalyzeResponse, FlaggedMessage, ProtocolMessage } from '../protocol';
+import { MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_SENDER_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from '../protocol-limits';
 import type { ConversationRef } from '../storage/schema';
 import type { ExtractContext, ExtractedMessage, SiteAdapter } from '../sites/types';
-import type { RemoteSentences } from './remote-sentences';
-import type { ChatSession, FlaggedMessage, SessionUpdate } from './session';
 
 /** Elements the extension adds to pages carry this attribute; the scanner never reads them. */
 export const OWN_HOST_ATTRIBUTE = 'data-not-alone';
+
+/** Messages per request to the analyzer (the protocol allows `MAX_MESSAGES_PER_REQUEST`). */
+export const REQUEST_MESSAGES = Math.min(300, MAX_MESSAGES_PER_REQUEST);
+/** Characters of text per request: a request is sent once this much is read (the protocol allows 4 MB). */
+export const REQUEST_CHARS = 1_000_000;
+/** Resyncs in a row without an analysis before the scanner stops starting over (a confused background). */
+const MAX_RESYNC_STREAK = 3;
+
+/**
+ * Analyses the messages of the open conversation: the background in the extension (lib/content/remote-analyzer.ts),
+ * or a local session in tests. Answers the protocol's 'analyze-messages' reply; never rejects.
+ */
+export interface Analyzer {
+  analyze(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse>;
+}
 
 export interface WarnEvent {
   conversationKey: string;
@@ -34,7 +51,7 @@ export interface WarnEvent {
 export interface PageScannerOptions {
   doc: Document;
   adapter: SiteAdapter;
-  session: ChatSession;
+  analyzer: Analyzer;
   send(message: ProtocolMessage): void;
   /** The open conversation reached a warning level higher than any warned about before. */
   warn(event: WarnEvent): void;
@@ -52,11 +69,6 @@ export interface PageScannerOptions {
   batchDelay?: number;
   /** Work per slice before yielding to the page (ms). */
   sliceMs?: number;
-  /**
-   * Sentences parsed by the background, for grammar checks the engine left pending (the parser the session's
-   * engine reads from). Without it, such checks stay pending.
-   */
-  sentences?: Pick<RemoteSentences, 'missingFor' | 'ready' | 'request'>;
 }
 
 export interface ScanStats {
@@ -68,12 +80,17 @@ export interface ScanStats {
   /** Time spent in our slices (ms). */
   busyMs: number;
   longestSliceMs: number;
+  /** Requests sent to the analyzer, messages in them, requests that got no analysis, scans started over. */
+  requests: number;
+  sent: number;
+  failed: number;
+  resyncs: number;
 }
 
 export interface PageScanner {
   /** Scan everything again (after a URL change the observer cannot see). */
   rescan(): void;
-  /** Resolves once nothing is queued or running (parse requests to the background included). */
+  /** Resolves once nothing is queued, running or waiting for the analyzer. */
   settled(): Promise<void>;
   readonly stats: Readonly<ScanStats>;
   readonly conversationKey: string | null;
@@ -81,6 +98,8 @@ export interface PageScanner {
 
 interface Batch {
   key: string;
+  /** What the seen memo holds for an element read in this batch's scan of this conversation. */
+  memo: string;
   /** The address and the message root when the batch started: if both are unchanged, so is the conversation. */
   href: string;
   root: Element | null;
@@ -88,26 +107,33 @@ interface Batch {
   full: boolean;
   work: Element[];
   index: number;
-  report: ScanReport | null;
+  /** Messages read and not sent yet, with their elements, and their characters. */
+  buffer: ExtractedMessage[];
+  bufferElements: Element[];
+  bufferChars: number;
+  /** The replies of this batch's requests, in the order sent. */
+  replies: Array<Promise<void>>;
+  /** The risk after the latest reply. */
   risk: ConversationRisk | null;
   flagged: FlaggedMessage[];
   warn: boolean;
+  /** The analyzer asked for everything again. */
+  resync: boolean;
+  /** Everything is read and sent: the batch ends when the replies are in. */
+  waiting: boolean;
 }
 
 interface IdleDeadlineLike {
   timeRemaining(): number;
 }
 
-/** Elements of messages waiting for a parse, kept per open conversation (such messages are rare). */
-const MAX_PENDING_ELEMENTS = 1000;
-
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
 
 /**
- * "Seen" memo: the conversation an element was last read for, kept as a property of the element's JS wrapper in
- * the content script's own (isolated) world. The page cannot see it and the DOM does not change; unlike a WeakMap
- * it costs the garbage collector nothing per message.
+ * "Seen" memo: the scan and conversation an element was last read for, kept as a property of the element's JS
+ * wrapper in the content script's own (isolated) world. The page cannot see it and the DOM does not change; unlike a
+ * WeakMap it costs the garbage collector nothing per message.
  */
 const READ_FOR = Symbol('not-alone-read-for');
 type Memo = Element & { [READ_FOR]?: string };
@@ -118,14 +144,26 @@ function documentOrder(a: Element, b: Element): number {
   return a.compareDocumentPosition(b) & 4 ? -1 : 1;
 }
 
+/** A message as the protocol accepts it: bounded sizes, a finite time, no other field. */
+function forRequest(message: ExtractedMessage, id: string): ExtractedMessage {
+  const out: ExtractedMessage = {
+    id: id.length > MAX_ID_CHARS ? id.slice(0, MAX_ID_CHARS) : id,
+    from: message.from,
+    text: message.text.length > MAX_MESSAGE_CHARS ? message.text.slice(0, MAX_MESSAGE_CHARS) : message.text,
+  };
+  if (typeof message.ts === 'number' && Number.isFinite(message.ts)) out.ts = message.ts;
+  if (typeof message.sender === 'string') out.sender = message.sender.length > MAX_SENDER_CHARS ? message.sender.slice(0, MAX_SENDER_CHARS) : message.sender;
+  return out;
+}
+
 export function startPageScanner(options: PageScannerOptions): PageScanner {
-  const { doc, adapter, session, signal } = options;
+  const { doc, adapter, analyzer, signal } = options;
   const win = doc.defaultView;
   const now = options.now ?? (() => Date.now());
   const clock = (): number => (win?.performance ?? performance).now();
   const batchDelay = options.batchDelay ?? 100;
   const sliceMs = options.sliceMs ?? 8;
-  const stats: ScanStats = { batches: 0, fullScans: 0, slices: 0, extracted: 0, busyMs: 0, longestSliceMs: 0 };
+  const stats: ScanStats = { batches: 0, fullScans: 0, slices: 0, extracted: 0, busyMs: 0, longestSliceMs: 0, requests: 0, sent: 0, failed: 0, resyncs: 0 };
 
   /** Nodes the page added or changed since the last batch. */
   let pending = new Set<Node>();
@@ -138,16 +176,15 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
   let waiters: Array<() => void> = [];
   /** Flagged message id → its element in the open conversation, for the marks (a handful). */
   let flaggedElements = new Map<string, WeakRef<Element>>();
-  /** Hashed id → its element, to tell repeated texts apart (only for apps without message ids). */
+  /** Hashed id → its element, to tell repeated ids apart (only for apps without message ids). */
   let hashOwners = new Map<string, WeakRef<Element>>();
+  /** The open conversation's risk, from the analyzer's latest reply. */
+  let risk: ConversationRisk | null = null;
   let marked = false;
   let markedElements: Element[] = [];
-  /** Messages waiting for a parse → their elements, to mark them if the recheck flags them. */
-  let pendingElements = new Map<string, WeakRef<Element>>();
-  /** The one parse request to the background in flight, if any. */
-  let parseRequest: Promise<void> | null = null;
-  /** A parse answer arrived: run a batch (even with nothing new to read) so the waiting messages are checked. */
-  let recheckDue = false;
+  /** Bumped when the analyzer asks for everything again: every element is read again. */
+  let epoch = 0;
+  let resyncStreak = 0;
 
   const isOwnNode = (node: Node): boolean =>
     node.nodeType === ELEMENT_NODE && (node as Element).hasAttribute(OWN_HOST_ATTRIBUTE);
@@ -201,7 +238,7 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
   };
 
   const notifySettled = (): void => {
-    if (scheduled || batch || pending.size || parseRequest) return;
+    if (scheduled || batch || pending.size) return;
     const list = waiters;
     waiters = [];
     for (const done of list) done();
@@ -223,8 +260,8 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
   const resetConversation = (key: string | null): void => {
     currentKey = key;
     flaggedElements = new Map();
-    pendingElements = new Map();
     hashOwners = new Map();
+    risk = null;
     if (marked) {
       marked = false;
       options.mark?.([]);
@@ -237,6 +274,8 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     if (!signal.aborted) options.send(message);
   };
 
+  const keyOf = (id: string): string => `${adapter.id}:${id}`.slice(0, 400);
+
   /** Start a batch: which conversation is open, and which elements to read. Null when there is nothing to do. */
   const startBatch = (): Batch | null => {
     const url = new URL(doc.location?.href ?? doc.URL);
@@ -245,20 +284,20 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
       observe(false);
       fullScanNeeded = true;
       if (currentKey !== null) resetConversation(null);
-      if (shownKey !== null) send({ type: 'conversation-shown', conversationKey: null, risk: null });
+      if (shownKey !== null) send({ type: 'conversation-shown', conversationKey: null });
       shownKey = null;
       return null;
     }
     observe(true);
     const conversation = adapter.conversation(doc, url);
-    const key = conversation ? `${adapter.id}:${conversation.id}` : null;
+    const key = conversation ? keyOf(conversation.id) : null;
     if (key !== currentKey) {
       resetConversation(key);
       fullScanNeeded = true;
     }
     if (!conversation || !key) {
       pending = new Set();
-      if (shownKey !== null) send({ type: 'conversation-shown', conversationKey: null, risk: null });
+      if (shownKey !== null) send({ type: 'conversation-shown', conversationKey: null });
       shownKey = null;
       return null;
     }
@@ -285,20 +324,26 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
       // comparison of distant nodes walks a long list of siblings).
       if (work.some((element, i) => i > 0 && documentOrder(work[i - 1], element) > 0)) work.sort(documentOrder);
     }
-    if (work.length === 0 && shownKey === key && !recheckDue) return null;
+    if (work.length === 0 && shownKey === key) return null;
     stats.batches++;
     return {
       key,
+      memo: `${epoch}\u0000${key}`,
       href: url.href,
       root: root ?? null,
-      ref: { key, site: adapter.id, title: conversation.title.trim().slice(0, 300), url: url.href.slice(0, 2000) },
+      ref: { key, site: adapter.id, title: conversation.title.trim().slice(0, MAX_TITLE_CHARS), url: url.href.slice(0, MAX_URL_CHARS) },
       full,
       work,
       index: 0,
-      report: null,
+      buffer: [],
+      bufferElements: [],
+      bufferChars: 0,
+      replies: [],
       risk: null,
       flagged: [],
       warn: false,
+      resync: false,
+      waiting: false,
     };
   };
 
@@ -315,88 +360,62 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     return candidate;
   };
 
-  /** Fold a session update into the batch; `elementOf` finds the element of one of its messages. */
-  const fold = (current: Batch, update: SessionUpdate, elementOf: (id: string) => Element | undefined): void => {
-    current.risk = update.risk;
-    current.flagged.push(...update.flagged);
-    current.warn ||= update.warn;
-    for (const flagged of update.flagged) {
-      const element = elementOf(flagged.message.id);
-      if (element) flaggedElements.set(flagged.message.id, new WeakRef(element));
+  /** Fold a reply into its batch; `elements` are those of the request's messages, in the same order. */
+  const fold = (current: Batch, reply: AnalyzeResponse, messages: readonly ExtractedMessage[], elements: readonly Element[]): void => {
+    if (signal.aborted) return;
+    if (!reply.ok) {
+      // The background restarts or the extension was reloaded: a later request finds out (resync) or nothing does.
+      stats.failed++;
+      return;
     }
-    for (const id of update.pending) {
-      const element = elementOf(id);
-      if (!element) continue;
-      pendingElements.set(id, new WeakRef(element));
-      if (pendingElements.size > MAX_PENDING_ELEMENTS) pendingElements.delete(pendingElements.keys().next().value as string);
-    }
-    if (update.report) {
-      if (current.report) {
-        current.report.messages.push(...update.report.messages);
-        current.report.risk = update.report.risk;
-      } else {
-        current.report = { ...update.report, messages: [...update.report.messages] };
+    if ('resync' in reply) {
+      if (resyncStreak >= MAX_RESYNC_STREAK) {
+        stats.failed++;
+        return;
       }
+      // Stop reading: the whole conversation is read again for the background's new scan.
+      current.resync = true;
+      current.index = current.work.length;
+      current.buffer = [];
+      current.bufferElements = [];
+      current.bufferChars = 0;
+      return;
+    }
+    resyncStreak = 0;
+    const { analysis } = reply;
+    current.risk = analysis.risk;
+    current.warn ||= analysis.warn;
+    current.flagged.push(...analysis.flagged);
+    for (const flagged of analysis.flagged) {
+      const at = messages.findIndex((message) => message.id === flagged.id);
+      if (at >= 0) flaggedElements.set(flagged.id, new WeakRef(elements[at]));
     }
   };
 
-  /** Analyse extracted messages (in page order) and fold the result into the batch. */
-  const analyse = (current: Batch, messages: ExtractedMessage[], elements: Element[]): void => {
-    const update = session.process(current.ref, messages);
-    fold(current, update, (id) => {
-      const at = messages.findIndex((message) => message.id === id);
-      return at >= 0 ? elements[at] : undefined;
-    });
+  /** Send what the batch has read and not sent yet as one request. */
+  const flush = (current: Batch): void => {
+    if (current.buffer.length === 0 || current.resync) return;
+    const messages = current.buffer;
+    const elements = current.bufferElements;
+    current.buffer = [];
+    current.bufferElements = [];
+    current.bufferChars = 0;
+    stats.requests++;
+    stats.sent += messages.length;
+    const reply = analyzer.analyze(current.ref, messages).catch((error: unknown): AnalyzeResponse => ({ ok: false, error: String(error) }));
+    current.replies.push(reply.then((answer) => fold(current, answer, messages, elements)));
   };
 
-  /** Check the open conversation's waiting messages whose sentences have arrived, as part of the batch. */
-  const recheckWaiting = (current: Batch): void => {
-    recheckDue = false;
-    const { sentences } = options;
-    if (!sentences || session.pendingTexts(current.key).length === 0) return;
-    const started = clock();
-    const update = session.recheck(current.ref, sentences.ready);
-    fold(current, update, (id) => pendingElements.get(id)?.deref());
-    for (const flagged of update.flagged) pendingElements.delete(flagged.message.id);
-    stats.busyMs += clock() - started;
-  };
-
-  /**
-   * Ask the background to parse what the open conversation's waiting messages need: one request at a time, at
-   * most `MAX_PARSE_TEXTS` texts. An answer leads to a batch that checks them again (and asks for the rest); no
-   * answer leaves them waiting until the next batch asks again.
-   */
-  const requestParses = (key: string): void => {
-    const { sentences } = options;
-    if (!sentences || parseRequest || signal.aborted) return;
-    const texts = sentences.missingFor(session.pendingTexts(key)).slice(0, MAX_PARSE_TEXTS);
-    if (texts.length === 0) return;
-    parseRequest = sentences
-      .request(texts)
-      .catch(() => false)
-      .then((answered) => {
-        parseRequest = null;
-        if (signal.aborted) return;
-        if (answered) {
-          recheckDue = true;
-          schedule(0);
-        }
-        notifySettled();
-      });
-  };
-
-  /** Read and analyse messages until the time budget is spent (checked every few messages, analysis included). */
+  /** Read messages until the time budget is spent (checked every few messages), sending full requests on the way. */
   const runSlice = (current: Batch, budget: number): void => {
     const started = clock();
     const context: ExtractContext = { now: now(), dateOrder: options.dateOrder ?? 'dmy' };
-    let messages: ExtractedMessage[] = [];
-    let elements: Element[] = [];
-    const { work } = current;
+    const { work, memo } = current;
     while (current.index < work.length) {
       const element = work[current.index++] as Memo;
-      if (element.isConnected && !(current.full && element[READ_FOR] === current.key)) {
+      if (element.isConnected && !(current.full && element[READ_FOR] === memo)) {
         // A full scan skips what was read for this conversation already; queued (changed) nodes are always read.
-        element[READ_FOR] = current.key;
+        element[READ_FOR] = memo;
         stats.extracted++;
         // A page can make one message unreadable (a tree nested 100,000 deep overflows the stack): that message is
         // skipped, the scan goes on (tests/e2e/trust.spec.ts).
@@ -408,39 +427,46 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
         }
         if (message) {
           const id = ownId(message.id, element);
-          messages.push(id === message.id ? message : { ...message, id });
-          elements.push(element);
-          // A flagged (or waiting) message the page rendered again: the mark follows the new element.
-          if (flaggedElements.has(id)) flaggedElements.set(id, new WeakRef(element));
-          if (pendingElements.has(id)) pendingElements.set(id, new WeakRef(element));
+          const request = forRequest(message, id);
+          current.buffer.push(request);
+          current.bufferElements.push(element);
+          current.bufferChars += request.text.length;
+          // A flagged message the page rendered again: the mark follows the new element.
+          if (flaggedElements.has(request.id)) flaggedElements.set(request.id, new WeakRef(element));
+          if (current.buffer.length >= REQUEST_MESSAGES || current.bufferChars >= REQUEST_CHARS) {
+            // Sending copies the messages on this thread too: look at the clock right after.
+            flush(current);
+            if (clock() - started >= budget) break;
+          }
         }
       }
-      if (messages.length >= 4 || (current.index & 15) === 0 || current.index >= work.length) {
-        if (messages.length) analyse(current, messages, elements);
-        messages = [];
-        elements = [];
-        if (clock() - started >= budget) break;
-      }
+      if ((current.index & 7) === 0 && clock() - started >= budget) break;
     }
-    if (messages.length) analyse(current, messages, elements);
     const spent = clock() - started;
     stats.slices++;
     stats.busyMs += spent;
     stats.longestSliceMs = Math.max(stats.longestSliceMs, spent);
   };
 
+  /** The batch's conversation is still the one the page shows (its replies may come after a switch). */
+  const stillOpen = (current: Batch): boolean => {
+    if (currentKey !== current.key) return false;
+    try {
+      const url = new URL(doc.location?.href ?? doc.URL);
+      if (!adapter.matches(url)) return false;
+      const conversation = adapter.conversation(doc, url);
+      return conversation !== null && keyOf(conversation.id) === current.key;
+    } catch {
+      return false;
+    }
+  };
+
+  /** Every reply is in: mark, warn and tell the background which conversation is shown. */
   const finishBatch = (current: Batch): void => {
     const { key } = current;
-    if (current.report) {
-      const all = current.report.messages;
-      for (let i = 0; i < Math.max(1, all.length); i += MAX_MESSAGES_PER_REPORT) {
-        send({ ...current.report, risk: current.risk ?? current.report.risk, messages: all.slice(i, i + MAX_MESSAGES_PER_REPORT) });
-      }
-    } else if (shownKey !== key) {
-      send({ type: 'conversation-shown', conversationKey: key, risk: session.riskOf(key) });
-    }
+    if (current.risk) risk = current.risk;
+    if (shownKey !== key) send({ type: 'conversation-shown', conversationKey: key });
     shownKey = key;
-    const risk = session.riskOf(key);
     if (options.mark) {
       const elements: Element[] = [];
       if (risk?.alert) {
@@ -456,10 +482,30 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
         options.mark(elements);
       }
     }
-    if (current.warn && risk) {
+    if (current.warn && current.risk) {
       const findings = current.flagged.flatMap((f) => f.findings).sort((a, b) => b.weight - a.weight);
-      options.warn({ conversationKey: key, title: current.ref.title, risk, findings, flagged: current.flagged });
+      options.warn({ conversationKey: key, title: current.ref.title, risk: current.risk, findings, flagged: current.flagged });
     }
+  };
+
+  const endBatch = (current: Batch): void => {
+    if (signal.aborted || batch !== current) return;
+    batch = null;
+    if (options.isValid && !options.isValid()) return;
+    if (current.resync) {
+      // The background lost this scan (restarted) or changed its engine: read the conversation again, all of it,
+      // for a new scan. Warnings already shown are not shown again (the background knows the stored peaks).
+      stats.resyncs++;
+      resyncStreak++;
+      epoch++;
+      fullScanNeeded = true;
+      schedule(0);
+      return;
+    }
+    if (stillOpen(current)) finishBatch(current);
+    else fullScanNeeded = true;
+    if (pending.size || fullScanNeeded) schedule();
+    else notifySettled();
   };
 
   function step(deadline?: IdleDeadlineLike): void {
@@ -468,10 +514,12 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     if (!batch) {
       batch = startBatch();
       if (!batch) {
-        recheckDue = false;
         notifySettled();
         return;
       }
+    } else if (batch.waiting) {
+      // Its replies end it, and schedule what came meanwhile.
+      return;
     } else if ((doc.location?.href ?? doc.URL) !== batch.href || (batch.root && !batch.root.isConnected)) {
       // The page changed under a long scan (new address, new message list): finish with what was read, and let the
       // next batch find out which conversation is open now. (A header-only switch detaches the old messages, which
@@ -483,12 +531,9 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     runSlice(batch, budget);
     if (batch.index >= batch.work.length) {
       const done = batch;
-      batch = null;
-      recheckWaiting(done);
-      finishBatch(done);
-      requestParses(done.key);
-      if (pending.size || fullScanNeeded) schedule();
-      else notifySettled();
+      flush(done);
+      done.waiting = true;
+      void Promise.all(done.replies).then(() => endBatch(done));
     } else {
       schedule(0);
     }

@@ -1,9 +1,9 @@
 /**
  * English grammar checks where grammar changes the meaning. Cheap checks decide most of them; the rest need the
- * sentences parsed (lib/engine/sentences.ts, with compromise: ~0.3 ms a message and ~150 ms to load), which the
- * caller supplies as a `SentenceParser`. The matcher asks only for a message where a rule with a `grammar` block
- * already matched.
+ * sentences parsed (lib/engine/sentences.ts, with compromise: ~0.3 ms a message). The matcher asks only for a
+ * message where a rule with a `grammar` block already matched.
  */
+import { parseSentences, QUESTION_OPENING, type SentenceFacts, type Span } from './sentences';
 
 export interface GrammarConstraints {
   /** Suppress the match when its clause is negated before it ("I would never ask you to keep secrets"). */
@@ -11,26 +11,6 @@ export interface GrammarConstraints {
   /** The sentence holding the match must (not) be a question ("are you home alone?" vs "you are home alone"). */
   question?: 'required' | 'forbidden';
 }
-
-export interface Span {
-  start: number;
-  end: number;
-}
-
-/** What the grammar checks need to know about one sentence of a message (offsets into the message). */
-export interface SentenceFacts extends Span {
-  isQuestion: boolean;
-  clauses: Span[];
-  /** Offsets of the words the parser tagged as negations. */
-  negations: number[];
-}
-
-/**
- * The sentences of a text, or undefined when no parser is available right now. The content script has none of its
- * own (loading compromise would stall the chat page): it asks the background and checks the message again when
- * the answer arrives (see `ConversationAnalyzer.recheck`).
- */
-export type SentenceParser = (text: string) => readonly SentenceFacts[] | undefined;
 
 /** Words that can negate what follows; without one before the match, the match cannot be negated. */
 const NEGATION_HINT = /\b(?:not|never|no|nobody|nothing|neither|nor|without|cannot|\w+n['’]?t|dont|wont|cant|didnt|doesnt|wouldnt|shouldnt|couldnt|isnt|arent|aint)\b/i;
@@ -48,8 +28,6 @@ const NEGATION_BRIDGE = new Set([
 /** Negation words, as a global pattern to find each occurrence. */
 const NEGATION_WORDS = new RegExp(NEGATION_HINT.source, 'gi');
 
-/** Chat questions often have no "?": an auxiliary before a pronoun, or a wh-word, opens one ("are u alone"). */
-export const QUESTION_OPENING = /^\W*(?:(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had)\s+(?:you|u|ya|your|ur|yr|they|he|she|anyone|someone|any)\b|(?:what|where|when|who|whom|whose|which|why|how|wyd|wru|hbu)\b)/i;
 /** Openings that may or may not be questions: compromise decides. */
 const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had|u|you|ur|wanna|want)\b/i;
 
@@ -61,10 +39,7 @@ const QUESTION_START = /^\W*(?:are|r|is|am|do|does|did|can|could|will|would|shou
 export class GrammarContext {
   private sentences: readonly SentenceFacts[] | undefined;
 
-  constructor(
-    private readonly text: string,
-    private readonly parseSentences?: SentenceParser,
-  ) {}
+  constructor(private readonly text: string) {}
 
   /** The sentence around an offset, split on sentence punctuation and line breaks (no NLP). */
   private roughSentence(offset: number): { start: number; end: number } {
@@ -78,9 +53,8 @@ export class GrammarContext {
     return { start, end: this.text.length };
   }
 
-  /** The parsed sentences, or undefined while the parser is not available (see `SentenceParser`). */
-  private parse(): readonly SentenceFacts[] | undefined {
-    this.sentences ??= this.parseSentences?.(this.text);
+  private parse(): readonly SentenceFacts[] {
+    this.sentences ??= parseSentences(this.text);
     return this.sentences;
   }
 
@@ -114,8 +88,7 @@ export class GrammarContext {
     return found;
   }
 
-  /** Whether the constraints allow this match; undefined when only the (unavailable) parser could tell. */
-  allows(match: Span, constraints: GrammarConstraints): boolean | undefined {
+  allows(match: Span, constraints: GrammarConstraints): boolean {
     const rough = this.roughSentence(match.start);
     const roughText = this.text.slice(rough.start, rough.end);
     const obviousQuestion = roughText.trimEnd().endsWith('?') || QUESTION_OPENING.test(roughText);
@@ -129,9 +102,7 @@ export class GrammarContext {
       if (constraints.question === 'forbidden' && isQuestion) return false;
       return true;
     }
-    const sentences = this.parse();
-    if (!sentences) return undefined;
-    const sentence = this.sentenceAt(sentences, match.start);
+    const sentence = this.sentenceAt(this.parse(), match.start);
     if (!sentence) return true;
     if (constraints.question === 'required' && !sentence.isQuestion) return false;
     if (constraints.question === 'forbidden' && sentence.isQuestion) return false;

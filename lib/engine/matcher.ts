@@ -4,7 +4,7 @@
  * Hot path: a message costs one tokenisation, one hash lookup per word per view, and word matchers only for patterns
  * whose anchor word occurs in the message. Most messages run no pattern at all.
  */
-import { GrammarContext, type SentenceParser } from './grammar';
+import { GrammarContext } from './grammar';
 import { expandedToken, getView, likelyLanguages, normalizeMessage, wordSpanToOriginal, type NormalizedMessage, type ViewName } from './normalize';
 import { compilePhrase, lazyPhrase, NodePacker, NodeUnpacker, PatternError, type CompiledPhrase, type PackedNode } from './patterns';
 import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
@@ -12,6 +12,8 @@ import type { Language } from './taxonomy';
 import type { Finding } from './types';
 
 interface CompiledPattern {
+  /** The `analyzePiece` call that last took this pattern as a candidate (dedupes candidates without a Set). */
+  stamp: number;
   phrase: CompiledPhrase;
   anchors: string[] | null;
   secondAnchors: string[] | null;
@@ -129,6 +131,7 @@ export class CompiledRuleSet {
   private readonly indexes = new Map<ViewName, ViewIndex>();
   private readonly alwaysRun: CompiledPattern[] = [];
   private readonly tokenCandidates = new Map<string, readonly CompiledPattern[]>();
+  private stamp = 0;
   private readonly phrases: Record<string, PrecompiledPhrase>;
   private readonly unpacker: NodeUnpacker;
 
@@ -185,7 +188,7 @@ export class CompiledRuleSet {
               message: `pattern "${source}" has no distinctive word, so it runs on every message`,
             });
           }
-          patterns.push({ phrase, anchors: phrase.anchors, secondAnchors: phrase.secondAnchors ?? null, rule: compiled, view, language });
+          patterns.push({ stamp: 0, phrase, anchors: phrase.anchors, secondAnchors: phrase.secondAnchors ?? null, rule: compiled, view, language });
         }
         for (const guard of rule.guards ?? []) {
           const { source, accents } = patternSource(guard);
@@ -239,19 +242,24 @@ export class CompiledRuleSet {
    * Every finding in one piece of text (offsets relative to that text). At most one finding per rule. With a
    * `deadline`, no further pattern runs once `now()` has passed it, and `deadline.stopped` says so.
    */
-  analyzePiece(text: string, deadline?: PieceDeadline, grammar?: GrammarOptions): Finding[] {
+  analyzePiece(text: string, deadline?: PieceDeadline): Finding[] {
     const message = normalizeMessage(text);
     // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
-    let candidates: Set<CompiledPattern> | undefined;
+    const stamp = ++this.stamp;
+    let candidates: CompiledPattern[] | undefined;
     for (const token of message.tokens) {
       const list = this.candidatesOf(token.raw);
-      if (list.length === 0) continue;
-      candidates ??= new Set();
-      for (const pattern of list) candidates.add(pattern);
+      for (let i = 0; i < list.length; i++) {
+        const pattern = list[i];
+        if (pattern.stamp === stamp) continue;
+        pattern.stamp = stamp;
+        (candidates ??= []).push(pattern);
+      }
     }
-    if (this.alwaysRun.length) {
-      candidates ??= new Set();
-      for (const pattern of this.alwaysRun) candidates.add(pattern);
+    for (const pattern of this.alwaysRun) {
+      if (pattern.stamp === stamp) continue;
+      pattern.stamp = stamp;
+      (candidates ??= []).push(pattern);
     }
     if (!candidates) return [];
     const languages = likelyLanguages(message.tokens);
@@ -289,7 +297,7 @@ export class CompiledRuleSet {
       if (list.length) hits.set(pattern.rule, list);
     }
     if (hits.size === 0) return [];
-    return this.confirm(message, hits, grammar);
+    return this.confirm(message, hits);
   }
 
   /** Patterns whose anchor word this raw token becomes in any view (cached per token). */
@@ -312,26 +320,19 @@ export class CompiledRuleSet {
   }
 
   /** Apply guards and grammar to the rules whose patterns matched. */
-  private confirm(message: NormalizedMessage, hits: Map<CompiledRule, Hit[]>, options?: GrammarOptions): Finding[] {
+  private confirm(message: NormalizedMessage, hits: Map<CompiledRule, Hit[]>): Finding[] {
     let grammar: GrammarContext | undefined;
     const findings: Finding[] = [];
     const ordered = [...hits.entries()].sort((a, b) => a[0].order - b[0].order);
     for (const [compiled, candidates] of ordered) {
       const { rule } = compiled;
       if (this.guarded(message, compiled)) continue;
-      let undecided = false;
       const hit = candidates.find((candidate) => {
         if (!rule.grammar || candidate.pattern.language !== 'en') return true;
-        grammar ??= new GrammarContext(message.original, options?.parseSentences);
-        const allowed = grammar.allows(candidate, rule.grammar);
-        undecided ||= allowed === undefined;
-        return allowed === true;
+        grammar ??= new GrammarContext(message.original);
+        return grammar.allows(candidate, rule.grammar);
       });
-      if (!hit) {
-        // Only the sentence parser could tell: no finding for now, and the caller learns the message needs one.
-        if (undecided && options) options.pending = true;
-        continue;
-      }
+      if (!hit) continue;
       findings.push({
         ruleId: rule.id,
         category: rule.category,
@@ -373,12 +374,6 @@ const DEFAULT_LIMITS = { maxWindows: 64, budgetMs: 40 };
  */
 const HARD_LIMIT_FACTOR = 10;
 
-/** The sentence parser for grammar checks, and whether a check was left undecided without it. */
-export interface GrammarOptions {
-  parseSentences?: SentenceParser;
-  pending?: boolean;
-}
-
 export interface PieceDeadline {
   at: number;
   now: () => number;
@@ -393,20 +388,17 @@ export interface PieceDeadline {
 export interface TextAnalysis {
   findings: Finding[];
   truncated: boolean;
-  /** A grammar check needed the sentence parser, which was not available: analyse again once it is. */
-  grammarPending: boolean;
 }
 
-export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}, parseSentences?: SentenceParser): TextAnalysis {
-  const grammar: GrammarOptions = { parseSentences };
+export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}): TextAnalysis {
   const maxWindows = limits.maxWindows ?? DEFAULT_LIMITS.maxWindows;
   const budgetMs = limits.budgetMs ?? DEFAULT_LIMITS.budgetMs;
   const now = limits.now ?? (() => performance.now());
   const started = now();
   const deadline: PieceDeadline = { at: started + budgetMs * HARD_LIMIT_FACTOR, now };
   if (text.length <= WINDOW_CHARS) {
-    const findings = rules.analyzePiece(text, deadline, grammar);
-    return { findings, truncated: deadline.stopped === true, grammarPending: grammar.pending === true };
+    const findings = rules.analyzePiece(text, deadline);
+    return { findings, truncated: deadline.stopped === true };
   }
   const byRule = new Map<string, Finding>();
   let offset = 0;
@@ -417,15 +409,15 @@ export function analyzeText(rules: CompiledRuleSet, text: string, limits: Analyz
       const space = text.lastIndexOf(' ', end);
       if (space > offset + WINDOW_CHARS / 2) end = space;
     }
-    for (const finding of rules.analyzePiece(text.slice(offset, end), deadline, grammar)) {
+    for (const finding of rules.analyzePiece(text.slice(offset, end), deadline)) {
       if (byRule.has(finding.ruleId)) continue;
       byRule.set(finding.ruleId, { ...finding, start: finding.start + offset, end: finding.end + offset });
     }
     windows++;
-    if (deadline.stopped) return { findings: [...byRule.values()], truncated: true, grammarPending: grammar.pending === true };
-    if (end >= text.length) return { findings: [...byRule.values()], truncated: false, grammarPending: grammar.pending === true };
+    if (deadline.stopped) return { findings: [...byRule.values()], truncated: true };
+    if (end >= text.length) return { findings: [...byRule.values()], truncated: false };
     offset = Math.max(offset + 1, end - WINDOW_OVERLAP);
     if (now() - started > budgetMs) break;
   }
-  return { findings: [...byRule.values()], truncated: offset < text.length, grammarPending: grammar.pending === true };
+  return { findings: [...byRule.values()], truncated: offset < text.length };
 }

@@ -393,18 +393,16 @@ export function lazyPhrase(unpack: () => readonly PatternNode[], anchors: Phrase
         starts = startWords(root);
         branching = root.some((node) => node.kind === 'gap' || node.kind === 'group');
       }
-      let memo: Memo | undefined;
       if (branching) {
-        const width = words.length + 1;
-        const size = root.length * width;
-        if (memoTable.length < size) memoTable = new Int32Array(size);
-        else memoTable.fill(0, 0, size);
-        memo = { table: memoTable, width };
+        memo.width = words.length + 1;
+        const size = root.length * memo.width;
+        if (memo.table.length < size) memo.table = new Int32Array(size);
+        else memo.table.fill(0, 0, size);
       }
       for (let start = from; start < words.length; start++) {
         // Most places cannot start a match: one lookup says so.
         if (starts && !starts.has(words[start])) continue;
-        const end = matchSequence(root, 0, words, start, END, memo);
+        const end = matchSequence(root, 0, words, start, END, branching ? memo : undefined);
         if (end >= 0) return { start, end };
       }
       return null;
@@ -538,7 +536,8 @@ interface Memo {
   table: Int32Array;
   width: number;
 }
-let memoTable = new Int32Array(1024);
+/** One memo for every `find` (matching never runs two `find`s at once): no allocation per call. */
+const memo: Memo = { table: new Int32Array(1024), width: 0 };
 
 /** Match `nodes[i…]` at word `at`, then `next`: the end of the whole match, or -1. */
 function matchSequence(nodes: readonly PatternNode[], i: number, words: readonly string[], at: number, next: Continue, memo?: Memo): number {
@@ -583,6 +582,13 @@ function matchSequence(nodes: readonly PatternNode[], i: number, words: readonly
 /** The branches of the gap or group `nodes[i]` at word `at`, each followed by the rest of the sequence. */
 function branch(nodes: readonly PatternNode[], i: number, words: readonly string[], at: number, next: Continue, memo?: Memo): number {
   const node = nodes[i];
+  let alternatives: readonly PatternNode[][] = [];
+  if (node.kind === 'group') {
+    const index = groupIndex(node);
+    alternatives = index.byFirst.get(words[at]) ?? index.open;
+    // Most groups fail on their first word: no continuation to make.
+    if (alternatives.length === 0 && !node.optional) return -1;
+  }
   const rest: Continue = (end) => matchSequence(nodes, i + 1, words, end, next, memo);
   if (node.kind === 'gap') {
     for (let length = Math.min(node.max, words.length - at); length >= 0; length--) {
@@ -593,8 +599,6 @@ function branch(nodes: readonly PatternNode[], i: number, words: readonly string
     return -1;
   }
   if (node.kind !== 'group') return -1;
-  const index = groupIndex(node);
-  const alternatives = index.byFirst.get(words[at]) ?? index.open;
   for (let a = 0; a < alternatives.length; a++) {
     branchesTried++;
     const end = matchSequence(alternatives[a], 0, words, at, rest);

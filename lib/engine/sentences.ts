@@ -1,10 +1,25 @@
 /**
- * The sentence parser behind the grammar checks (lib/engine/grammar.ts), with compromise. Kept apart from the rest
- * of the engine because loading compromise costs ~150 ms of one task: the CLI, the tests and the background import
- * it; the content script asks the background instead.
+ * The sentence parser behind the grammar checks (lib/engine/grammar.ts), with compromise. Loading compromise costs
+ * ~150 ms: the engine runs in the background, the CLI and the tests, never in a chat page's content script.
  */
 import nlp from 'compromise';
-import { QUESTION_OPENING, type SentenceFacts } from './grammar';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** What the grammar checks need to know about one sentence of a message (offsets into the message). */
+export interface SentenceFacts extends Span {
+  isQuestion: boolean;
+  clauses: Span[];
+  /** Offsets of the words the parser tagged as negations. */
+  negations: number[];
+}
+
+/** Chat questions often have no "?": an auxiliary before a pronoun, or a wh-word, opens one ("are u alone"). */
+export const QUESTION_OPENING =
+  /^\W*(?:(?:are|r|is|am|do|does|did|can|could|will|would|should|have|has|had)\s+(?:you|u|ya|your|ur|yr|they|he|she|anyone|someone|any)\b|(?:what|where|when|who|whom|whose|which|why|how|wyd|wru|hbu)\b)/i;
 
 type TermJson = { offset?: { start: number; length: number } };
 type PhraseJson = { text: string; offset?: { start: number; length: number }; terms?: TermJson[] };

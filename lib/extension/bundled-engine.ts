@@ -1,35 +1,33 @@
 /**
  * The engine built from the rule pack bundled at build time (see scripts/vite-plugin-rules.ts), plus user rules.
- * It is the content script's engine, so it is built from lib/engine/core.ts, never lib/engine/index.ts: that one
- * brings compromise, whose start-up alone would stall the chat page. Sentences come from `parseSentences`
- * (lib/content/remote-sentences.ts asks the background).
+ * It is the background's engine (lib/background/analysis.ts), with its sentence parser (compromise): content
+ * scripts never bundle it.
  */
 import pack, { phrases } from 'virtual:not-alone-rules';
-import { createEngine, type Engine, type Rule, type SentenceParser } from '../engine/core';
+import { createEngine, type CategoryId, type Engine, type Language, type Rule, type Sensitivity } from '../engine';
 import { withCustomRules } from '../storage/custom-rules';
-import type { Settings } from '../storage/schema';
 
-type EngineSettings = Pick<Settings, 'sensitivity' | 'disabledCategories' | 'languages'>;
+/** The settings the engine depends on (lib/storage/schema.ts `Settings`). */
+export interface EngineSettings {
+  sensitivity: Sensitivity;
+  disabledCategories: readonly CategoryId[];
+  languages: readonly Language[];
+}
 
-function engineFor(settings: EngineSettings, rules: typeof pack, parseSentences: SentenceParser | undefined): Engine {
-  return createEngine(
-    rules,
-    { sensitivity: settings.sensitivity, disabledCategories: settings.disabledCategories, languages: settings.languages, parseSentences },
-    phrases,
-  );
+function engineFor(settings: EngineSettings, rules: typeof pack): Engine {
+  return createEngine(rules, { sensitivity: settings.sensitivity, disabledCategories: settings.disabledCategories, languages: settings.languages }, phrases);
 }
 
 /**
  * The engine for these settings, with the user's imported rules. Imported rules were validated on import; if they
  * still fail to compile (an older extension version, a damaged record), protection falls back to the bundled rules
- * rather than stopping. Without `parseSentences`, grammar checks that need a parse stay pending
- * (`MessageResult.grammarPending`).
+ * rather than stopping.
  */
-export function createBundledEngine(settings: EngineSettings, customRules: readonly Rule[] = [], parseSentences?: SentenceParser): Engine {
-  if (customRules.length === 0) return engineFor(settings, pack, parseSentences);
+export function createBundledEngine(settings: EngineSettings, customRules: readonly Rule[] = []): Engine {
+  if (customRules.length === 0) return engineFor(settings, pack);
   try {
-    return engineFor(settings, withCustomRules(pack, customRules), parseSentences);
+    return engineFor(settings, withCustomRules(pack, customRules));
   } catch {
-    return engineFor(settings, pack, parseSentences);
+    return engineFor(settings, pack);
   }
 }

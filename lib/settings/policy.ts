@@ -34,7 +34,8 @@ export function parsePolicy(raw: unknown): { policy: Policy; problems: string[] 
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { policy: {}, problems: [] };
   const shape = PolicySchema.shape as Record<string, z.ZodType>;
   for (const [field, value] of Object.entries(raw as Record<string, unknown>)) {
-    const schema = shape[field];
+    // Own fields only: a policy field named "valueOf" or "constructor" is unknown, not Object.prototype's.
+    const schema = Object.hasOwn(shape, field) ? shape[field] : undefined;
     if (!schema) {
       problems.push(`policy "${field}" is not known and was ignored`);
       continue;

@@ -1,9 +1,9 @@
 /**
- * Pure operations on the stored conversations (no `browser.*`): merging what a content script reported, pruning by
+ * Pure operations on the stored conversations (no `browser.*`): merging what a scan decided to keep, pruning by
  * age and size, deleting. Flagged evidence and conversations the user saved are never pruned automatically: only the
  * user deletes them (report page).
  *
- * Storage policy, in order (the background applies it after every scan report):
+ * Storage policy, in order (the background applies it after every scan report it stores):
  *   1. Retention (`settings.retentionDays`, default 30): conversations without flagged messages that were not
  *      updated within it are removed; in the others, plain context messages older than it are removed.
  *   2. Size cap (`STORAGE_CAP_BYTES`): while the stored conversations are larger, the oldest plain context messages
@@ -12,10 +12,20 @@
  *      it holds nothing but evidence: the report page then says so and suggests exporting and deleting.
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
-import type { ScanReport } from '../protocol';
-import type { StoredConversation, StoredMessage } from './schema';
+import type { ConversationRisk } from '../engine/types';
+import type { ConversationRef, StoredConversation, StoredMessage } from './schema';
 
 export type ConversationMap = Record<string, StoredConversation>;
+
+/**
+ * What a scan decided is worth keeping about one conversation (lib/background/session.ts): new or changed messages
+ * (flagged ones and their context) and the conversation's risk now.
+ */
+export interface ScanReport {
+  conversation: ConversationRef;
+  messages: StoredMessage[];
+  risk: ConversationRisk;
+}
 
 /** Plain context messages kept per conversation at most (flagged messages are never dropped for size). */
 export const MAX_CONTEXT_PER_CONVERSATION = 300;

@@ -1,7 +1,7 @@
 /**
  * Custom rule files the user (or a parent) imported in the options page: validated there with the bundled rules'
  * schema and examples (lib/settings/custom-rules.ts), stored here as parsed rules, merged with the bundled pack by
- * the content script:
+ * the background's engine (lib/extension/bundled-engine.ts):
  *
  *   const engine = createEngine(withCustomRules(pack, await loadCustomRules()), options);
  *

@@ -242,9 +242,9 @@ export async function savePinLock(lock: PinLock | null): Promise<void> {
 }
 
 /**
- * Per-tab state for the popup (session area: gone when the browser closes). Tab id → state. Defined on first use:
- * content scripts import this module and may not touch the session area (WXT reads every item once when it is
- * defined).
+ * Per-tab state for the popup (session area: gone when the browser closes). Tab id → state. Defined on first use
+ * (WXT reads every item once when it is defined), so a page that never needs it never reads the session area, which
+ * content scripts may not touch.
  */
 let tabStates: ReturnType<typeof defineTabStates> | undefined;
 function defineTabStates() {

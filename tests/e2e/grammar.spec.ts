@@ -1,7 +1,8 @@
 /**
- * A grammar check in the real extension: the content script does not load the sentence parser, so a message whose
- * rule needs one ("no you should …": is "no" a negation?) is parsed by the background and checked again. No bundled
- * rule has a grammar block today, so the rule is imported in the options page, as a parent would.
+ * A grammar check in the real extension: the content script bundles no engine and no sentence parser; it sends the
+ * messages to the background, which analyses them with the full engine, so a message whose rule needs the parser
+ * ("no you should …": is "no" a negation?) is decided there. No bundled rule has a grammar block today, so the rule
+ * is imported in the options page, as a parent would.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -33,8 +34,8 @@ tests:
 const expected = JSON.parse(readFileSync(resolve(ROOT, 'tests/fixtures/sites/telegram-k/expected.json'), 'utf8')) as { url: string };
 const page = readFileSync(resolve(ROOT, 'tests/fixtures/sites/telegram-k/index.html'), 'utf8');
 
-test('a message whose rule needs the sentence parser is flagged once the background has parsed it', async ({ extension }) => {
-  // The parser (compromise, recognisable by its tag names) is in the background only: the parse happens there.
+test('a message whose rule needs the sentence parser is analysed in the background and flagged', async ({ extension }) => {
+  // The parser (compromise, recognisable by its tag names) and the engine are in the background only.
   const built = (file: string): string => readFileSync(resolve(EXTENSION_DIR, file), 'utf8');
   expect(built('background.js')).toContain('PhrasalVerb');
   expect(built('content-scripts/content.js')).not.toContain('PhrasalVerb');

@@ -1,18 +1,21 @@
 /**
  * The page scanner on a fixture page in happy-dom: the MutationObserver callback only queues, batches read only new
  * or changed message nodes, conversation switches start a fresh scan, repeated ids stay apart, long scans are sliced,
- * everything stops on abort, and the page's DOM is never changed.
+ * everything stops on abort, and the page's DOM is never changed. The analyzer is a real `ChatSession` behind the
+ * protocol's checks (tests/unit/local-analyzer.ts), answering asynchronously as the background does: replies are
+ * waited for, kept in order, and a `resync` makes the scanner read everything again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChatSession } from '../../lib/background/session';
 import type { ConversationAnalyzer, Engine } from '../../lib/engine';
 import type { ConversationRisk, Finding } from '../../lib/engine/types';
-import { startPageScanner, type PageScanner, type WarnEvent } from '../../lib/content/page-scanner';
-import { ChatSession } from '../../lib/content/session';
+import { REQUEST_MESSAGES, startPageScanner, type PageScanner, type WarnEvent } from '../../lib/content/page-scanner';
 import { createBundledEngine } from '../../lib/extension/bundled-engine';
-import type { ProtocolMessage } from '../../lib/protocol';
+import { MAX_MESSAGE_CHARS, type ProtocolMessage } from '../../lib/protocol';
 import { createGenericAdapter } from '../../lib/sites/generic';
 import { telegramKAdapter } from '../../lib/sites/telegram-k';
 import type { SiteAdapter } from '../../lib/sites/types';
+import { localAnalyzer, type LocalAnalyzer } from './local-analyzer';
 import { loadPage, readExpected, readPage, type LoadedPage } from './sites-fixtures';
 
 /** An engine that flags any message containing "RISK": enough to follow what the scanner hands it. */
@@ -41,9 +44,8 @@ function fakeEngine(analysed: string[]): Engine {
               reasons: [...risk.reasons, { category: 'secrecy', ruleId: 'test', messageId: message.id, matched: 'RISK', from: message.from, contribution: 5 }],
             };
           }
-          return { findings, flagged: findings.length > 0, risk, truncated: false, grammarPending: false };
+          return { findings, flagged: findings.length > 0, risk, truncated: false };
         },
-        recheck: () => null,
         get risk() {
           return risk;
         },
@@ -72,6 +74,7 @@ interface Harness {
   warnings: WarnEvent[];
   marks: Element[][];
   analysed: string[];
+  analyzer: LocalAnalyzer;
   adapter: SiteAdapter & { reads: Element[] };
   controller: AbortController;
   conversations: (string | null)[];
@@ -95,10 +98,11 @@ function start(options: { engine?: 'fake' | 'real'; sliceMs?: number; adapter?: 
   const marks: Element[][] = [];
   const conversations: (string | null)[] = [];
   const controller = new AbortController();
+  const analyzer = localAnalyzer(new ChatSession(engine, 3));
   const scanner = startPageScanner({
     doc: page.document,
     adapter,
-    session: new ChatSession(engine, 3),
+    analyzer,
     send: (message) => sent.push(message),
     warn: (event) => warnings.push(event),
     mark: (elements) => marks.push([...elements]),
@@ -108,7 +112,7 @@ function start(options: { engine?: 'fake' | 'real'; sliceMs?: number; adapter?: 
     sliceMs: options.sliceMs,
     now: () => Date.parse('2026-05-10T23:00:00Z'),
   });
-  current = { page, scanner, sent, warnings, marks, analysed, adapter, controller, conversations };
+  current = { page, scanner, sent, warnings, marks, analysed, analyzer, adapter, controller, conversations };
   return current;
 }
 
@@ -132,7 +136,7 @@ describe('page scanner', () => {
     expect(conversations).toEqual(['telegram-k:-1001987654321']);
     expect(analysed).toHaveLength(readExpected('telegram-k').conversations.benign.messages.length);
     expect(adapter.reads).toHaveLength(7); // six messages and the service line (read, then skipped)
-    expect(sent).toEqual([{ type: 'conversation-shown', conversationKey: 'telegram-k:-1001987654321', risk: expect.objectContaining({ level: 'none' }) as unknown }]);
+    expect(sent).toEqual([{ type: 'conversation-shown', conversationKey: 'telegram-k:-1001987654321' }]);
     expect(scanner.stats.fullScans).toBe(1);
   });
 
@@ -171,16 +175,16 @@ describe('page scanner', () => {
   });
 
   it('warns once, marks the flagged message and reports it with its context', async () => {
-    const { page, scanner, sent, warnings, marks } = start();
+    const { page, scanner, warnings, marks, analyzer } = start();
     await scanner.settled();
     append(page, bubbleHtml('6001', 'this is RISK talk'));
     await scanner.settled();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ conversationKey: 'telegram-k:-1001987654321', title: 'Robotics Club 🤖' });
+    expect(warnings[0].findings.map((f) => f.matched)).toEqual(['RISK']);
+    expect(warnings[0].flagged.map((f) => f.id)).toEqual(['6001']);
     expect(marks.at(-1)?.map((e) => e.getAttribute('data-mid'))).toEqual(['6001']);
-    const report = sent.at(-1);
-    expect(report?.type).toBe('scan-report');
-    if (report?.type === 'scan-report') expect(report.messages.map((m) => m.id)).toEqual(['4203', '4204', '4205', '6001']);
+    expect(analyzer.reports.at(-1)?.messages.map((m) => m.id)).toEqual(['4203', '4204', '4205', '6001']);
     append(page, bubbleHtml('6002', 'more RISK talk'));
     await scanner.settled();
     expect(warnings).toHaveLength(1); // same level: no second warning
@@ -238,7 +242,7 @@ describe('page scanner', () => {
     const { page, scanner, analysed, sent } = start({ adapter, url: 'https://web.telegram.org/k/' });
     await scanner.settled();
     expect(analysed).toEqual([]);
-    expect(sent).toEqual([{ type: 'conversation-shown', conversationKey: null, risk: null }]);
+    expect(sent).toEqual([{ type: 'conversation-shown', conversationKey: null }]);
     append(page, bubbleHtml('9001', 'not read while idle'));
     await new Promise((done) => setTimeout(done, 30));
     expect(analysed).toEqual([]);
@@ -269,6 +273,89 @@ describe('page scanner', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0].risk.alert).toBe(true);
     expect(warnings[0].findings.length).toBeGreaterThan(0);
+  });
+
+  it('sends a long scan in requests of at most REQUEST_MESSAGES messages, in page order, and waits for every reply', async () => {
+    const count = REQUEST_MESSAGES * 2 + 50;
+    const html = readPage('telegram-k').replace(
+      '<section class="bubbles-date-group">',
+      `<section class="bubbles-date-group">${Array.from({ length: count }, (_, i) => bubbleHtml(String(20_000 + i), i === count - 1 ? 'last one, RISK' : `message ${i}`)).join('')}`,
+    );
+    const { scanner, analyzer, warnings, analysed } = start({ html });
+    await scanner.settled();
+    expect(analyzer.requests.map((r) => r.messages.length)).toEqual([REQUEST_MESSAGES, REQUEST_MESSAGES, 56]);
+    expect(analysed.slice(0, 3)).toEqual(['message 0', 'message 1', 'message 2']);
+    expect(analysed.slice(-7, -6)).toEqual(['last one, RISK']);
+    expect(scanner.stats).toMatchObject({ requests: 3, sent: count + 6, failed: 0 });
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('settled() waits for the replies, and the batch ends (warning, marks) only when they are in', async () => {
+    const { page, scanner, analyzer, warnings, marks } = start();
+    await scanner.settled();
+    analyzer.hold();
+    append(page, bubbleHtml('6101', 'RISK again'));
+    await vi.waitFor(() => expect(analyzer.requests.at(-1)?.messages.map((m) => m.id)).toEqual(['6101']));
+    const settled = Promise.race([scanner.settled().then(() => 'settled'), new Promise((done) => setTimeout(() => done('waiting'), 50))]);
+    expect(await settled).toBe('waiting');
+    expect(warnings).toEqual([]);
+    const marksBefore = marks.length;
+    analyzer.release();
+    await scanner.settled();
+    expect(warnings).toHaveLength(1);
+    expect(marks.length).toBe(marksBefore + 1);
+  });
+
+  it('shows no banner and no marks for replies that come after the conversation changed', async () => {
+    const { page, scanner, analyzer, warnings, marks, conversations, analysed } = start();
+    await scanner.settled();
+    analyzer.hold();
+    append(page, bubbleHtml('6201', 'RISK before the switch'));
+    await vi.waitFor(() => expect(analyzer.requests.at(-1)?.messages.map((m) => m.id)).toEqual(['6201']));
+    page.open('risky');
+    scanner.rescan();
+    analyzer.release();
+    await scanner.settled();
+    // The reply flagged 6201 in the old conversation: no banner, no mark for it; the new conversation is scanned.
+    expect(analysed).toContain('RISK before the switch');
+    expect(warnings).toEqual([]);
+    expect(marks.flat().some((e) => e.getAttribute('data-mid') === '6201')).toBe(false);
+    expect(conversations).toEqual(['telegram-k:-1001987654321', 'telegram-k:@jay_gg']);
+  });
+
+  it('reads everything again for the background when it answers resync (restarted service worker)', async () => {
+    const { page, scanner, analyzer, adapter, warnings } = start();
+    await scanner.settled();
+    const readsBefore = adapter.reads.length;
+    analyzer.answerNext({ ok: true, resync: true });
+    append(page, bubbleHtml('6301', 'RISK after a restart'));
+    await scanner.settled();
+    expect(scanner.stats.resyncs).toBe(1);
+    // The appended message, then the whole conversation again (six messages, the service line, the new one).
+    expect(adapter.reads.length - readsBefore).toBe(1 + 8);
+    expect(analyzer.requests.at(-1)?.messages.map((m) => m.id)).toEqual(['4200', '4201', '4202', '4203', '4204', '4205', '6301']);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('does not start over forever when the background keeps answering resync', async () => {
+    const { page, scanner, analyzer } = start();
+    await scanner.settled();
+    analyzer.answerNext({ ok: true, resync: true }, 10);
+    append(page, bubbleHtml('6401', 'hello'));
+    await scanner.settled();
+    expect(scanner.stats.resyncs).toBe(3);
+  });
+
+  it('goes on when a request fails, and cuts texts to what the protocol accepts', async () => {
+    const { page, scanner, analyzer, analysed } = start();
+    await scanner.settled();
+    analyzer.answerNext({ ok: false, error: 'Could not establish connection. Receiving end does not exist.' });
+    append(page, bubbleHtml('6501', 'lost'));
+    await scanner.settled();
+    expect(scanner.stats.failed).toBe(1);
+    append(page, bubbleHtml('6502', 'x'.repeat(MAX_MESSAGE_CHARS + 10)));
+    await scanner.settled();
+    expect(analysed.at(-1)?.length).toBe(MAX_MESSAGE_CHARS);
   });
 
   it('works with the generic adapter on a watched site', async () => {

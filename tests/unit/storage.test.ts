@@ -1,7 +1,6 @@
 /** Stored conversations, settings, dismissals and the PIN lock: pure operations and the typed items. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { ScanReport } from '../../lib/protocol';
 import {
   applyRetention,
   applyStoragePolicy,
@@ -11,6 +10,7 @@ import {
   markSaved,
   mergeScanReport,
   type ConversationMap,
+  type ScanReport,
 } from '../../lib/storage/conversations';
 import {
   loadDismissals,
@@ -42,7 +42,7 @@ function conversation(key: string, messages: StoredMessage[], extra: Partial<Sto
 const flaggedMessage = fakePolice.messages[2];
 
 describe('merging and saving', () => {
-  const report: ScanReport = { type: 'scan-report', conversation: { key: 'demo:a', site: 'demo', title: 'A', url: 'http://127.0.0.1/demo/' }, messages: [flaggedMessage], risk: fakePolice.risk };
+  const report: ScanReport = { conversation: { key: 'demo:a', site: 'demo', title: 'A', url: 'http://127.0.0.1/demo/' }, messages: [flaggedMessage], risk: fakePolice.risk };
 
   it('starts unsaved, and "Save for a report" records when', () => {
     const merged = mergeScanReport({}, report, NOW);

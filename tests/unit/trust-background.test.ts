@@ -1,25 +1,53 @@
 /**
  * Trust, point 6: the background treats content-script messages as untrusted (docs/threat-model.md, "A compromised
  * or confused content script"). Every message is validated with zod against lib/protocol.ts, unknown types and
- * extra fields are refused, sizes are bounded, the sender is checked, and no key can reach Object.prototype.
+ * extra fields are refused, sizes are bounded, the sender is checked, no key can reach Object.prototype, and a page
+ * cannot make the background store a risk it did not compute itself.
  * (tests/unit/background-handler.test.ts covers the normal flow; this file is the hostile side.)
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMessageHandler, type BackgroundDeps, type MessageSender } from '../../lib/background/handler';
-import { MAX_MESSAGES_PER_REPORT, MAX_PARSE_TEXT_CHARS, MAX_PARSE_TEXTS, ProtocolMessageSchema, type ScanReport } from '../../lib/protocol';
+import type { Engine } from '../../lib/engine';
+import type { ConversationRisk, Finding } from '../../lib/engine/types';
+import { MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, ProtocolMessageSchema, type AnalyzeMessages } from '../../lib/protocol';
 import type { ConversationMap } from '../../lib/storage/conversations';
 import { parseConversations } from '../../lib/storage/parse';
-import { MAX_TEXT } from '../../lib/storage/schema';
 
 const EXTENSION_ID = 'our-extension';
 const EXTENSION_PAGES = 'chrome-extension://our-extension/';
+
+/** A stand-in engine (the real one is tested elsewhere): flags "secret", and records what reached it. */
+function recordingEngine(analysed: string[]): Engine {
+  return {
+    preset: { minShownWeight: 0 } as Engine['preset'],
+    problems: [],
+    ruleCount: 1,
+    analyze: () => [],
+    conversation() {
+      let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
+      return {
+        add(message) {
+          analysed.push(message.text);
+          const at = message.text.indexOf('secret');
+          const findings: Finding[] =
+            at < 0 ? [] : [{ ruleId: 'en-secrecy', category: 'secrecy', language: 'en', weight: 3, start: at, end: at + 6, matched: 'secret', adviceKey: 'secrecy', selfCompliance: false }];
+          if (findings.length) risk = { level: 'high', score: risk.score + 3, alert: true, categories: ['secrecy'], reasons: [{ category: 'secrecy', ruleId: 'en-secrecy', messageId: message.id, matched: 'secret', from: message.from, contribution: 3 }] };
+          return { findings, flagged: findings.length > 0, risk, truncated: false };
+        },
+        get risk() {
+          return risk;
+        },
+      };
+    },
+  };
+}
 
 function setup(initial: ConversationMap = {}) {
   let stored: ConversationMap = initial;
   let writes = 0;
   const injected: Array<[number, number]> = [];
-  const parsed: string[] = [];
+  const analysed: string[] = [];
   const deps: BackgroundDeps = {
     extensionId: EXTENSION_ID,
     extensionPageUrl: EXTENSION_PAGES,
@@ -37,27 +65,23 @@ function setup(initial: ConversationMap = {}) {
       injected.push([tabId, frameId]);
       return Promise.resolve();
     },
-    // A stand-in parser (the real one is tests/unit/background-handler.test.ts's): this file checks what reaches it.
-    parseSentences: (text) => {
-      parsed.push(text);
-      return [{ start: 0, end: text.length, isQuestion: false, clauses: [{ start: 0, end: text.length }], negations: [] }];
+    analysis: {
+      engineInputs: () => Promise.resolve({ settings: { sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'], contextMessages: 5 }, customRules: [] }),
+      createEngine: () => recordingEngine(analysed),
     },
   };
-  return { handle: createMessageHandler(deps), stored: () => stored, writes: () => writes, injected, parsed };
+  return { handle: createMessageHandler(deps), stored: () => stored, writes: () => writes, injected, analysed };
 }
 
-const risk = { level: 'high' as const, score: 11, alert: true, categories: ['secrecy' as const], reasons: [] };
-const finding = {
-  ruleId: 'en-secrecy', category: 'secrecy' as const, language: 'en' as const, weight: 3, start: 0, end: 5, matched: "don't",
-  adviceKey: 'secrecy', selfCompliance: false,
-};
-const message = { id: 'm1', from: 'other' as const, text: "don't tell your parents", findings: [finding], seenAt: 1 };
-const report: ScanReport = {
-  type: 'scan-report',
+const message = { id: 'm1', from: 'other' as const, text: "this is our secret, don't tell your parents", ts: 1_749_000_000_000, sender: 'Jay' };
+const request: AnalyzeMessages = {
+  type: 'analyze-messages',
+  scanId: 'scan-1',
+  seq: 0,
   conversation: { key: 'demo:x', site: 'demo', title: 'X', url: 'http://127.0.0.1/demo/' },
   messages: [message],
-  risk,
 };
+const risk = { level: 'critical' as const, score: 99, alert: true, categories: ['secrecy' as const], reasons: [] };
 const contentScript: MessageSender = { id: EXTENSION_ID, tab: { id: 7 }, url: 'http://127.0.0.1:8080/demo/', frameId: 0 };
 const reportPage: MessageSender = { id: EXTENSION_ID, tab: { id: 8 }, url: `${EXTENSION_PAGES}report.html`, frameId: 0 };
 
@@ -68,15 +92,16 @@ const withRaw = (json: string): unknown => JSON.parse(json) as unknown;
 describe('background: who may send', () => {
   it('drops messages from another extension, from outside a tab, and with no sender id', async () => {
     for (const sender of [{ ...contentScript, id: 'other-extension' }, { id: EXTENSION_ID }, { tab: { id: 7 } }, {}] as MessageSender[]) {
-      const { handle, writes } = setup();
-      expect(await handle(report, sender)).toMatchObject({ ok: false });
+      const { handle, writes, analysed } = setup();
+      expect(await handle(request, sender)).toMatchObject({ ok: false });
       expect(writes()).toBe(0);
+      expect(analysed).toEqual([]);
     }
   });
 
   it('lets only extension pages delete evidence, never a content script in a chat page', async () => {
     const { handle, stored } = setup();
-    await handle(report, contentScript);
+    await handle(request, contentScript);
     const deleteAll = { type: 'delete-conversations', keys: 'all' };
     expect(await handle(deleteAll, contentScript)).toEqual({ ok: false, error: 'not allowed from this sender' });
     // A page whose address merely contains the extension's address is not an extension page.
@@ -86,16 +111,10 @@ describe('background: who may send', () => {
     expect(stored()).toEqual({});
   });
 
-  it('parses sentences only for the extension\'s own content scripts in a tab', async () => {
-    const request = { type: 'parse-sentences', texts: ['keep it between us'] };
-    for (const sender of [{ ...contentScript, id: 'other-extension' }, { id: EXTENSION_ID }, { tab: { id: 7 } }, {}] as MessageSender[]) {
-      const { handle, parsed } = setup();
-      expect(await handle(request, sender)).toMatchObject({ ok: false });
-      expect(parsed).toEqual([]);
-    }
-    const { handle, parsed } = setup();
-    expect(await handle(request, contentScript)).toMatchObject({ ok: true, sentences: [[{ start: 0, end: 18 }]] });
-    expect(parsed).toEqual(['keep it between us']);
+  it('analyses only for the extension\'s own content scripts in a tab, and never for an extension page', async () => {
+    const { handle, analysed } = setup();
+    expect(await handle(request, contentScript)).toMatchObject({ ok: true, analysis: { warn: true } });
+    expect(analysed).toEqual([message.text]);
   });
 
   it('starts the chat content script only for a frame whose own address is a chat page', async () => {
@@ -107,96 +126,104 @@ describe('background: who may send', () => {
 });
 
 describe('background: what may be sent', () => {
+  const withMessage = (change: Record<string, unknown>): unknown => ({ ...request, messages: [{ ...message, ...change }] });
   const hostile: Array<[string, unknown]> = [
     ['nothing', undefined],
     ['null', null],
-    ['a string', 'scan-report'],
+    ['a string', 'analyze-messages'],
     ['a number', 42],
-    ['an array', [report]],
-    ['no type', { ...report, type: undefined }],
+    ['an array', [request]],
+    ['no type', { ...request, type: undefined }],
     ['an unknown type', { type: 'delete-everything' }],
-    ['a type that is not a string', { ...report, type: ['scan-report'] }],
-    ['an extra top-level field', { ...report, extra: 1 }],
-    ['too many messages', { ...report, messages: Array.from({ length: MAX_MESSAGES_PER_REPORT + 1 }, (_, i) => ({ ...message, id: `m${i}` })) }],
-    ['a message text over the limit', { ...report, messages: [{ ...message, text: 'x'.repeat(MAX_TEXT + 1) }] }],
-    ['too many findings', { ...report, messages: [{ ...message, findings: Array.from({ length: 101 }, () => finding) }] }],
-    ['too many reasons', { ...report, risk: { ...risk, reasons: Array.from({ length: 51 }, () => ({ category: 'secrecy', ruleId: 'r', messageId: 'm1', matched: 'x', from: 'other', contribution: 1 })) } }],
-    ['an unknown risk level', { ...report, risk: { ...risk, level: 'apocalyptic' } }],
-    ['an unknown category', { ...report, messages: [{ ...message, findings: [{ ...finding, category: 'admin' }] }] }],
-    ['a negative offset', { ...report, messages: [{ ...message, findings: [{ ...finding, start: -1 }] }] }],
-    ['a fractional offset', { ...report, messages: [{ ...message, findings: [{ ...finding, end: 1.5 }] }] }],
-    ['a weight out of range', { ...report, messages: [{ ...message, findings: [{ ...finding, weight: 1e9 }] }] }],
-    ['a key over the limit', { ...report, conversation: { ...report.conversation, key: 'demo:' + 'k'.repeat(400) } }],
-    ['an empty message id', { ...report, messages: [{ ...message, id: '' }] }],
-    ['a direction that is neither self nor other', { ...report, messages: [{ ...message, from: 'system' }] }],
-    ['a score that is not a number', { ...report, risk: { ...risk, score: '11' } }],
+    ['a type that is not a string', { ...request, type: ['analyze-messages'] }],
+    ['an extra top-level field', { ...request, extra: 1 }],
+    ['a risk of its own (the background computes it)', { ...request, risk }],
+    ['the old scan report, risk and findings included', { type: 'scan-report', conversation: request.conversation, messages: [{ ...message, findings: [], seenAt: 1 }], risk }],
+    ['the old parse request', { type: 'parse-sentences', texts: ['keep it between us'] }],
+    ['too many messages', { ...request, messages: Array.from({ length: MAX_MESSAGES_PER_REQUEST + 1 }, (_, i) => ({ ...message, id: `m${i}` })) }],
+    ['a message text over the limit', withMessage({ text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) })],
+    [
+      'more text in one request than allowed',
+      { ...request, messages: Array.from({ length: Math.ceil(MAX_REQUEST_CHARS / MAX_MESSAGE_CHARS) + 1 }, (_, i) => ({ ...message, id: `m${i}`, text: 'x'.repeat(MAX_MESSAGE_CHARS) })) },
+    ],
+    ['findings of its own', withMessage({ findings: [] })],
+    ['an extra message field', withMessage({ seenAt: 1 })],
+    ['an empty message id', withMessage({ id: '' })],
+    ['a message id over the limit', withMessage({ id: 'i'.repeat(301) })],
+    ['a sender over the limit', withMessage({ sender: 's'.repeat(301) })],
+    ['a direction that is neither self nor other', withMessage({ from: 'system' })],
+    ['a time that is not a number', withMessage({ ts: '2026-05-10' })],
+    ['a text that is not a string', withMessage({ text: { toString: 'x' } })],
+    ['messages that are not a list', { ...request, messages: message }],
+    ['a key over the limit', { ...request, conversation: { ...request.conversation, key: 'demo:' + 'k'.repeat(400) } }],
+    ['a title over the limit', { ...request, conversation: { ...request.conversation, title: 't'.repeat(301) } }],
+    ['no scan id', { ...request, scanId: '' }],
+    ['a scan id over the limit', { ...request, scanId: 's'.repeat(65) }],
+    ['a scan id that is not a string', { ...request, scanId: 7 }],
+    ['a negative sequence number', { ...request, seq: -1 }],
+    ['a fractional sequence number', { ...request, seq: 1.5 }],
+    ['a sequence number that is not a number', { ...request, seq: '0' }],
     ['a save for a key over the limit', { type: 'save-for-report', conversationKey: 'demo:' + 'k'.repeat(400) }],
+    ['a shown conversation with a risk of its own', { type: 'conversation-shown', conversationKey: 'demo:x', risk }],
     ['a delete of too many keys', { type: 'delete-conversations', keys: Array.from({ length: 10_001 }, (_, i) => `demo:${i}`) }],
-    ['a parse of no texts', { type: 'parse-sentences', texts: [] }],
-    ['a parse of too many texts', { type: 'parse-sentences', texts: Array.from({ length: MAX_PARSE_TEXTS + 1 }, (_, i) => `text ${i}`) }],
-    ['a parse of a text over the limit', { type: 'parse-sentences', texts: ['x'.repeat(MAX_PARSE_TEXT_CHARS + 1)] }],
-    ['a parse of an empty text', { type: 'parse-sentences', texts: [''] }],
-    ['a parse of something that is not text', { type: 'parse-sentences', texts: [{ text: 'hi' }] }],
-    ['a parse of one text, not a list', { type: 'parse-sentences', texts: 'hi' }],
-    ['a parse with an extra field', { type: 'parse-sentences', texts: ['hi'], store: true }],
   ];
 
-  it.each(hostile)('refuses %s and stores nothing', async (_label, payload) => {
-    const { handle, writes, parsed } = setup();
+  it.each(hostile)('refuses %s, analyses and stores nothing', async (_label, payload) => {
+    const { handle, writes, analysed } = setup();
     expect(await handle(payload, contentScript)).toMatchObject({ ok: false });
     expect(writes()).toBe(0);
-    expect(parsed).toEqual([]);
+    expect(analysed).toEqual([]);
   });
 
-  it('answers a parse at the size limit, and an error (not a crash) when the parser throws', async () => {
-    const { handle, parsed, writes } = setup();
-    const texts = Array.from({ length: MAX_PARSE_TEXTS }, () => 'x'.repeat(MAX_PARSE_TEXT_CHARS));
-    const answer = await handle({ type: 'parse-sentences', texts }, contentScript);
-    expect(answer.ok && 'sentences' in answer ? answer.sentences.length : 0).toBe(MAX_PARSE_TEXTS);
-    expect(parsed).toHaveLength(MAX_PARSE_TEXTS);
-    expect(writes()).toBe(0);
-    const failing = createMessageHandler({
-      extensionId: EXTENSION_ID,
-      loadConversations: () => Promise.resolve({}),
-      saveConversations: () => Promise.resolve(),
-      retentionDays: () => Promise.resolve(30),
-      setBadge: () => Promise.resolve(),
-      setTabState: () => Promise.resolve(),
-      now: () => 0,
-      parseSentences: () => {
-        throw new RangeError('Maximum call stack size exceeded');
-      },
-    });
-    expect(await failing({ type: 'parse-sentences', texts: ['hi'] }, contentScript)).toEqual({ ok: false, error: 'not parsed: Maximum call stack size exceeded' });
+  it('analyses a request at the size limits', async () => {
+    const { handle, analysed } = setup();
+    const full = { ...request, messages: Array.from({ length: MAX_MESSAGES_PER_REQUEST }, (_, i) => ({ ...message, id: `m${i}`, text: `message ${i}` })) };
+    expect(await handle(full, contentScript)).toMatchObject({ ok: true });
+    const count = MAX_REQUEST_CHARS / MAX_MESSAGE_CHARS;
+    const heavy = { ...request, seq: 1, messages: Array.from({ length: count }, (_, i) => ({ ...message, id: `h${i}`, text: `${i}`.padEnd(MAX_MESSAGE_CHARS, 'x') })) };
+    expect(await handle(heavy, contentScript)).toMatchObject({ ok: true });
+    expect(analysed).toHaveLength(MAX_MESSAGES_PER_REQUEST + count);
+  });
+
+  it('stores only what it computed: the risk and findings of its own analysis', async () => {
+    const { handle, stored } = setup();
+    await handle({ ...request, messages: [{ ...message, text: 'hello there' }] }, contentScript);
+    expect(stored()['demo:x']).toBeUndefined();
+    await handle({ ...request, seq: 1, messages: [message] }, contentScript);
+    const conversation = stored()['demo:x'];
+    expect(conversation.risk.level).toBe('high');
+    expect(conversation.messages.find((m) => m.id === 'm1')?.findings.map((f) => f.matched)).toEqual(['secret']);
   });
 
   it('refuses NaN and Infinity where numbers are expected (they would not survive storage)', () => {
     // Runtime messaging is JSON, so these cannot arrive; the schema refuses them anyway.
-    expect(ProtocolMessageSchema.safeParse({ ...report, risk: { ...risk, score: Number.NaN } }).success).toBe(false);
-    expect(ProtocolMessageSchema.safeParse({ ...report, messages: [{ ...message, seenAt: Number.POSITIVE_INFINITY }] }).success).toBe(false);
+    expect(ProtocolMessageSchema.safeParse({ ...request, seq: Number.NaN }).success).toBe(false);
+    expect(ProtocolMessageSchema.safeParse({ ...request, seq: Number.POSITIVE_INFINITY }).success).toBe(false);
+    expect(ProtocolMessageSchema.safeParse({ ...request, messages: [{ ...message, ts: Number.POSITIVE_INFINITY }] }).success).toBe(false);
+    expect(ProtocolMessageSchema.safeParse({ ...request, messages: [{ ...message, ts: Number.NaN }] }).success).toBe(false);
   });
 
   it('refuses conversation keys that name Object.prototype members or have no site', async () => {
     for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'no-site-prefix', ':x']) {
       const { handle, writes } = setup();
-      const scan = wire({ ...report, conversation: { ...report.conversation, key } });
+      const scan = wire({ ...request, conversation: { ...request.conversation, key } });
       expect(await handle(scan, contentScript), key).toMatchObject({ ok: false });
       expect(await handle({ type: 'save-for-report', conversationKey: key }, contentScript), key).toMatchObject({ ok: false });
-      expect(await handle({ type: 'conversation-shown', conversationKey: key, risk }, contentScript), key).toMatchObject({ ok: false });
+      expect(await handle({ type: 'conversation-shown', conversationKey: key }, contentScript), key).toMatchObject({ ok: false });
       expect(writes(), key).toBe(0);
     }
   });
 
-  it('refuses a report whose key belongs to another site than it says', async () => {
+  it('refuses a request whose key belongs to another site than it says', async () => {
     const { handle, writes } = setup();
-    expect(await handle({ ...report, conversation: { ...report.conversation, key: 'whatsapp:x' } }, contentScript)).toMatchObject({ ok: false });
+    expect(await handle({ ...request, conversation: { ...request.conversation, key: 'whatsapp:x' } }, contentScript)).toMatchObject({ ok: false });
     expect(writes()).toBe(0);
   });
 
   it('never lets a payload pollute Object.prototype or smuggle fields into storage', async () => {
     const { handle, stored } = setup();
     const payload = withRaw(
-      JSON.stringify(report).replace('"id":"m1"', '"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"id":"m1"'),
+      JSON.stringify(request).replace('"id":"m1"', '"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"id":"m1"'),
     );
     const result = await handle(payload, contentScript);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -210,13 +237,13 @@ describe('background: what may be sent', () => {
   });
 
   it('answers any JSON value without throwing, and stores only what validates (property)', async () => {
-    const fields = fc.constantFrom('type', 'conversation', 'messages', 'risk', 'key', 'keys', 'conversationKey', '__proto__', 'constructor');
+    const fields = fc.constantFrom('type', 'scanId', 'seq', 'conversation', 'messages', 'risk', 'key', 'keys', 'conversationKey', '__proto__', 'constructor');
     const payload = fc.oneof(
       fc.jsonValue(),
       fc.dictionary(fields, fc.jsonValue()),
-      // A valid report with one field replaced by something random.
-      fc.tuple(fc.constantFrom('conversation', 'messages', 'risk', 'type'), fc.jsonValue()).map(([field, value]) => ({ ...report, [field]: value })),
-      fc.tuple(fc.constantFrom(...Object.keys(message)), fc.jsonValue()).map(([field, value]) => ({ ...report, messages: [{ ...message, [field]: value }] })),
+      // A valid request with one field replaced by something random.
+      fc.tuple(fc.constantFrom('conversation', 'messages', 'scanId', 'seq', 'type'), fc.jsonValue()).map(([field, value]) => ({ ...request, [field]: value })),
+      fc.tuple(fc.constantFrom(...Object.keys(message)), fc.jsonValue()).map(([field, value]) => ({ ...request, messages: [{ ...message, [field]: value }] })),
     );
     await fc.assert(
       fc.asyncProperty(payload, async (value) => {

@@ -9,7 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { createMessageHandler } from '../../lib/background/handler';
-import type { ScanReport } from '../../lib/protocol';
+import type { Engine } from '../../lib/engine';
+import type { ConversationRisk } from '../../lib/engine/types';
+import type { AnalyzeMessages } from '../../lib/protocol';
 import { jsonSize } from '../../lib/storage/conversations';
 import {
   CONVERSATIONS_ITEM_OPTIONS,
@@ -25,6 +27,27 @@ import { fakePolice, finding } from '../fixtures/report/conversations';
 const flagged = (c: StoredConversation): StoredMessage[] => c.messages.filter((m) => m.findings.length > 0);
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/** Flags every message except those starting with "plain" (the finding covers its first five characters). */
+const testEngine: Engine = {
+  preset: { minShownWeight: 0 } as Engine['preset'],
+  problems: [],
+  ruleCount: 1,
+  analyze: () => [],
+  conversation() {
+    let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
+    return {
+      add(message) {
+        const findings = message.text.startsWith('plain') ? [] : [finding(message.text, message.text.slice(0, 5), 'secrecy', 'en-test')];
+        if (findings.length) risk = { level: 'high', score: risk.score + 11, alert: true, categories: ['secrecy'], reasons: [] };
+        return { findings, flagged: findings.length > 0, risk, truncated: false };
+      },
+      get risk() {
+        return risk;
+      },
+    };
+  },
+};
+
 function backgroundHandler() {
   let badge = '';
   const handle = createMessageHandler({
@@ -38,22 +61,25 @@ function backgroundHandler() {
     },
     setTabState: () => Promise.resolve(),
     now: () => Date.now(),
+    // Every plain message after a flagged one is kept as context (up to 500), so a test can fill storage with it.
+    analysis: {
+      engineInputs: () => Promise.resolve({ settings: { sensitivity: 'balanced', disabledCategories: [], languages: ['en'], contextMessages: 500 }, customRules: [] }),
+      createEngine: () => testEngine,
+    },
+    onStoreError: () => undefined,
   });
-  return { handle: (message: unknown) => handle(message, { id: 'ours', tab: { id: 1 } }), badge: () => badge };
+  let seq = 0;
+  return { handle: (message: unknown) => handle(message, { id: 'ours', tab: { id: 1 } }), badge: () => badge, seq: () => seq++ };
 }
 
-function scanReport(key: string, texts: string[], withFindings: boolean): ScanReport {
+/** An 'analyze-messages' request: messages starting with "plain" are plain, the others flagged (`testEngine`). */
+function analyzeRequest(key: string, texts: string[], seq: number): AnalyzeMessages {
   return {
-    type: 'scan-report',
+    type: 'analyze-messages',
+    scanId: 'scan',
+    seq,
     conversation: { key, site: key.split(':')[0], title: key, url: 'http://127.0.0.1/demo/' },
-    messages: texts.map((text, i) => ({
-      id: `${key}-${i}`,
-      from: 'other' as const,
-      text,
-      seenAt: Date.now() + i,
-      findings: withFindings ? [finding(text, text.slice(0, 5), 'secrecy', 'en-test')] : [],
-    })),
-    risk: { level: 'high', score: 11, alert: true, categories: ['secrecy'], reasons: [] },
+    messages: texts.map((text, i) => ({ id: `${key}-${i}`, from: 'other' as const, text })),
   };
 }
 
@@ -96,7 +122,7 @@ describe('storage faults: invalid shapes and half-written records', () => {
   it('still tells the user after the background has rewritten storage without the damaged records', async () => {
     await fakeBrowser.storage.local.set({ conversations: damaged });
     const { handle } = backgroundHandler();
-    expect(await handle(scanReport('demo:new', ['never tell your parents'], true))).toEqual({ ok: true });
+    expect(await handle(analyzeRequest('demo:new', ['never tell your parents'], 0))).toMatchObject({ ok: true, analysis: { warn: true } });
     const raw = (await fakeBrowser.storage.local.get('conversations')).conversations as Record<string, unknown>;
     expect(Object.keys(raw).sort()).toEqual(['demo:half', 'demo:new', 'demo:vi-fake-police']);
     const { value, problems } = await loadConversations();
@@ -170,26 +196,29 @@ describe('storage faults: quota exceeded', () => {
   });
 
   it('makes room by removing plain context, keeps every flagged message, and tells the user', async () => {
-    const { handle } = backgroundHandler();
-    await handle(scanReport('demo:evidence', ['never tell your parents about me', 'send me a photo now'], true));
-    await handle(scanReport('demo:chatter', Array.from({ length: 200 }, (_, i) => `plain message number ${i} `.repeat(10)), false));
+    const { handle, seq } = backgroundHandler();
+    await handle(analyzeRequest('demo:evidence', ['never tell your parents about me', 'send me a photo now'], seq()));
+    await handle(analyzeRequest('demo:chatter', ['keep it between us', ...Array.from({ length: 200 }, (_, i) => `plain message number ${i} `.repeat(10))], seq()));
     const before = (await loadConversations()).value;
+    expect(before['demo:chatter'].messages).toHaveLength(201);
     quota(jsonSize(before) - 20_000);
-    expect(await handle(scanReport('demo:evidence2', ['keep this our secret'], true))).toEqual({ ok: true });
+    expect(await handle(analyzeRequest('demo:evidence2', ['keep this our secret'], seq()))).toMatchObject({ ok: true, analysis: { warn: true } });
     const { value, problems } = await loadConversations();
     expect(flagged(value['demo:evidence'])).toEqual(flagged(before['demo:evidence']));
     expect(flagged(value['demo:evidence2'])).toHaveLength(1);
-    expect(value['demo:chatter']?.messages.length ?? 0).toBeLessThan(200);
+    expect(flagged(value['demo:chatter'])).toEqual(flagged(before['demo:chatter']));
+    expect(value['demo:chatter']?.messages.length ?? 0).toBeLessThan(201);
     expect(problems.join('\n')).toMatch(/storage was full, so \d+ older message\(s\) without warning signs were removed/);
   });
 
   it('when only evidence is left and it does not fit: keeps what is stored, still badges, and says what was not saved', async () => {
-    const { handle, badge } = backgroundHandler();
-    await handle(scanReport('demo:evidence', ['never tell your parents about me'], true));
+    const { handle, badge, seq } = backgroundHandler();
+    await handle(analyzeRequest('demo:evidence', ['never tell your parents about me'], seq()));
     const before = clone((await loadConversations()).value);
     quota(jsonSize(before) + 50);
-    const answer = await handle(scanReport('demo:more', ['send me a photo now', 'keep this our secret'], true));
-    expect(answer).toMatchObject({ ok: false });
+    // The content script still warns: the analysis does not depend on storage.
+    const answer = await handle(analyzeRequest('demo:more', ['send me a photo now', 'keep this our secret'], seq()));
+    expect(answer).toMatchObject({ ok: true, analysis: { warn: true } });
     expect(badge()).toBe('!!');
     const { value, problems } = await loadConversations();
     expect(value).toEqual(before);

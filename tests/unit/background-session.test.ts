@@ -1,6 +1,9 @@
-/** ChatSession: warn once per conversation per rise in level, also across a page reload (seeded peak). */
+/**
+ * ChatSession (the background's per-tab state, lib/background/session.ts): warn once per conversation per rise in
+ * level, also across a page reload or a restart of the background (seeded peak); keep context around flagged messages.
+ */
 import { describe, expect, it } from 'vitest';
-import { ChatSession, isRiskLevel } from '../../lib/content/session';
+import { ChatSession, isRiskLevel } from '../../lib/background/session';
 import { createBundledEngine } from '../../lib/extension/bundled-engine';
 import { readExpected } from './sites-fixtures';
 
@@ -37,7 +40,6 @@ describe('ChatSession', () => {
             added.push(message.text);
             return inner.add(message);
           },
-          recheck: (message: Parameters<typeof inner.recheck>[0]) => inner.recheck(message),
           get risk() {
             return inner.risk;
           },
@@ -52,6 +54,18 @@ describe('ChatSession', () => {
     session.process(ref, [{ ...risky[0], text: `${risky[0].text} (edited)` }]);
     expect(added.at(-1)).toBe(`${risky[0].text} (edited)`);
     expect(added).toHaveLength(risky.length + 1);
+  });
+
+  it('reports a flagged message with the context before and after it, once', () => {
+    const session = new ChatSession(engine, 2, () => 7);
+    const plain = (id: string) => ({ id, from: 'other' as const, text: `plain message ${id}` });
+    const first = session.process(ref, [plain('p1'), plain('p2'), plain('p3'), { id: 'f1', from: 'other', text: "don't tell your parents about us" }, plain('p4')]);
+    expect(first.flagged.map((f) => f.message.id)).toEqual(['f1']);
+    expect(first.report?.messages.map((m) => m.id)).toEqual(['p2', 'p3', 'f1', 'p4']);
+    expect(first.report?.messages.find((m) => m.id === 'f1')?.findings.length).toBeGreaterThan(0);
+    expect(first.report?.messages[0]).toMatchObject({ seenAt: 7, findings: [] });
+    const next = session.process(ref, [plain('p5'), plain('p6')]);
+    expect(next.report?.messages.map((m) => m.id) ?? []).toEqual(['p5']);
   });
 
   it('recognises risk levels read back from storage', () => {

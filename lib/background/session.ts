@@ -1,0 +1,124 @@
+/**
+ * What the background knows about the conversations one content script (a tab's frame) sends, without touching the
+ * DOM: which messages were already analysed, each conversation's risk tracker, which context to keep, and when a
+ * warning is due (once per conversation per rise in level).
+ */
+import type { ConversationAnalyzer, Engine } from '../engine';
+import { levelRank, RISK_LEVELS, type RiskLevel } from '../engine/taxonomy';
+import type { ConversationRisk, Finding } from '../engine/types';
+import type { ScanReport } from '../storage/conversations';
+import type { ConversationRef, StoredMessage } from '../storage/schema';
+import { MAX_TEXT } from '../storage/schema';
+import type { ExtractedMessage } from '../sites/types';
+
+export function isRiskLevel(value: unknown): value is RiskLevel {
+  return typeof value === 'string' && (RISK_LEVELS as readonly string[]).includes(value);
+}
+
+interface ConversationState {
+  analyzer: ConversationAnalyzer;
+  /** Message id → the text it was analysed with (an edit changes the text and is analysed again). */
+  seen: Map<string, string>;
+  /** The last few plain messages, kept as context in case the next one is flagged. */
+  recent: StoredMessage[];
+  /** How many following messages are still kept as context after a flagged one. */
+  contextAfter: number;
+  /** The highest level already warned about: a warning shows once per rise. */
+  warnedLevel: RiskLevel;
+}
+
+export interface FlaggedMessage {
+  message: ExtractedMessage;
+  findings: Finding[];
+}
+
+export interface SessionUpdate {
+  risk: ConversationRisk;
+  /** What to store, or null when nothing worth storing changed. */
+  report: ScanReport | null;
+  flagged: FlaggedMessage[];
+  /** The conversation just reached a warning level higher than any warned about before. */
+  warn: boolean;
+}
+
+export class ChatSession {
+  private readonly conversations = new Map<string, ConversationState>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly contextMessages: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  private state(key: string): ConversationState {
+    let state = this.conversations.get(key);
+    if (!state) {
+      state = { analyzer: this.engine.conversation(), seen: new Map(), recent: [], contextAfter: 0, warnedLevel: 'none' };
+      this.conversations.set(key, state);
+    }
+    return state;
+  }
+
+  riskOf(key: string): ConversationRisk | null {
+    return this.conversations.get(key)?.analyzer.risk ?? null;
+  }
+
+  /**
+   * The level already warned about in an earlier visit (the stored peak), so a page reload or a restart of the
+   * background does not show the same warning again: a warning shows once per conversation per rise in level.
+   */
+  seedWarnedLevel(key: string, level: RiskLevel): void {
+    const state = this.state(key);
+    if (levelRank(level) > levelRank(state.warnedLevel)) state.warnedLevel = level;
+  }
+
+  /** Analyse the messages of `conversation` not analysed before (in page order) and decide what to report. */
+  process(conversation: ConversationRef, messages: readonly ExtractedMessage[]): SessionUpdate {
+    const state = this.state(conversation.key);
+    const keep: StoredMessage[] = [];
+    const flagged: FlaggedMessage[] = [];
+    const before = state.analyzer.risk;
+    for (const message of messages) {
+      if (state.seen.get(message.id) === message.text) continue;
+      state.seen.set(message.id, message.text);
+      const result = state.analyzer.add(message);
+      const stored = this.record(message, result.findings);
+      if (result.findings.length) {
+        flagged.push({ message, findings: result.findings });
+        keep.push(...state.recent.splice(0), stored);
+        state.contextAfter = this.contextMessages;
+      } else if (state.contextAfter > 0) {
+        keep.push(stored);
+        state.contextAfter--;
+      } else {
+        state.recent.push(stored);
+        if (state.recent.length > this.contextMessages) state.recent.shift();
+      }
+    }
+    const risk = state.analyzer.risk;
+    let warn = false;
+    if (risk.alert && levelRank(risk.level) > levelRank(state.warnedLevel)) {
+      warn = true;
+      state.warnedLevel = risk.level;
+    }
+    const changed = keep.length > 0 || risk.level !== before.level || risk.score !== before.score;
+    return {
+      risk,
+      flagged,
+      warn,
+      report: changed && (keep.length > 0 || risk.level !== 'none') ? { conversation, messages: keep, risk } : null,
+    };
+  }
+
+  private record(message: ExtractedMessage, findings: readonly Finding[]): StoredMessage {
+    return {
+      id: message.id,
+      from: message.from,
+      text: message.text.slice(0, MAX_TEXT),
+      ts: message.ts,
+      sender: message.sender?.slice(0, 300),
+      findings: findings.filter((f) => f.end <= MAX_TEXT),
+      seenAt: this.now(),
+    };
+  }
+}

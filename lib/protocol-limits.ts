@@ -1,0 +1,20 @@
+/**
+ * Size limits of the messages a content script sends (lib/protocol.ts), apart from the schemas so that the content
+ * script can respect them without bundling zod.
+ */
+
+/** Messages per 'analyze-messages' request. */
+export const MAX_MESSAGES_PER_REQUEST = 500;
+/**
+ * Characters per message text: the engine analyses at most 64 windows of 4,000 characters of a message
+ * (lib/engine/matcher.ts), so nothing it could read is cut. The content script cuts longer texts before sending.
+ */
+export const MAX_MESSAGE_CHARS = 262_144;
+/** Characters of all texts of one request together, so a hostile page cannot make one huge request. */
+export const MAX_REQUEST_CHARS = 4 * 1024 * 1024;
+/** Characters of a message id and of a sender name (as stored: lib/storage/schema.ts). */
+export const MAX_ID_CHARS = 300;
+export const MAX_SENDER_CHARS = 300;
+/** Characters of a conversation title and address (lib/storage/schema.ts `ConversationRefSchema`). */
+export const MAX_TITLE_CHARS = 300;
+export const MAX_URL_CHARS = 2000;
