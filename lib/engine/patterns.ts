@@ -394,15 +394,15 @@ export function lazyPhrase(unpack: () => readonly PatternNode[], anchors: Phrase
         branching = root.some((node) => node.kind === 'gap' || node.kind === 'group');
       }
       if (branching) {
-        memo.width = words.length + 1;
-        const size = root.length * memo.width;
-        if (memo.table.length < size) memo.table = new Int32Array(size);
-        else memo.table.fill(0, 0, size);
+        sharedMemo.width = words.length + 1;
+        const size = root.length * sharedMemo.width;
+        if (sharedMemo.table.length < size) sharedMemo.table = new Int32Array(size);
+        else sharedMemo.table.fill(0, 0, size);
       }
       for (let start = from; start < words.length; start++) {
         // Most places cannot start a match: one lookup says so.
         if (starts && !starts.has(words[start])) continue;
-        const end = matchSequence(root, 0, words, start, END, branching ? memo : undefined);
+        const end = matchSequence(root, 0, words, start, END, branching ? sharedMemo : undefined);
         if (end >= 0) return { start, end };
       }
       return null;
@@ -537,7 +537,7 @@ interface Memo {
   width: number;
 }
 /** One memo for every `find` (matching never runs two `find`s at once): no allocation per call. */
-const memo: Memo = { table: new Int32Array(1024), width: 0 };
+const sharedMemo: Memo = { table: new Int32Array(1024), width: 0 };
 
 /** Match `nodes[i…]` at word `at`, then `next`: the end of the whole match, or -1. */
 function matchSequence(nodes: readonly PatternNode[], i: number, words: readonly string[], at: number, next: Continue, memo?: Memo): number {
