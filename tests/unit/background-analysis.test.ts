@@ -7,48 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalysisService, type AnalysisDeps, type EngineInputs } from '../../lib/background/analysis';
 import type { TabState } from '../../lib/background/handler';
-import type { ConversationAnalyzer, Engine } from '../../lib/engine';
-import type { RiskLevel } from '../../lib/engine/taxonomy';
-import type { ConversationRisk, Finding } from '../../lib/engine/types';
 import type { AnalyzeMessages, AnalyzeResponse, MessageAnalysis } from '../../lib/protocol';
 import type { ConversationMap, ScanReport } from '../../lib/storage/conversations';
-
-const LEVELS: RiskLevel[] = ['none', 'medium', 'high', 'critical'];
-
-/** Each message containing "RISK" raises the level one step (none → medium → high → critical). */
-function fakeEngine(analysed: string[]): Engine {
-  return {
-    preset: { minShownWeight: 0 } as Engine['preset'],
-    problems: [],
-    ruleCount: 1,
-    analyze: () => [],
-    conversation(): ConversationAnalyzer {
-      let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
-      return {
-        add(message) {
-          analysed.push(message.text);
-          const at = message.text.indexOf('RISK');
-          const findings: Finding[] =
-            at < 0 ? [] : [{ ruleId: 'test', category: 'secrecy', language: 'en', weight: 5, start: at, end: at + 4, matched: 'RISK', adviceKey: 'secrecy', selfCompliance: false }];
-          if (findings.length) {
-            const level = LEVELS[Math.min(LEVELS.indexOf(risk.level) + 1, LEVELS.length - 1)];
-            risk = {
-              level,
-              score: risk.score + 5,
-              alert: true,
-              categories: ['secrecy'],
-              reasons: [...risk.reasons, { category: 'secrecy', ruleId: 'test', messageId: message.id, matched: 'RISK', from: message.from, contribution: 5 }],
-            };
-          }
-          return { findings, flagged: findings.length > 0, risk, truncated: false };
-        },
-        get risk() {
-          return risk;
-        },
-      };
-    },
-  };
-}
+import { fakeEngine } from './fake-engine';
 
 const INPUTS: EngineInputs = { settings: { sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'], contextMessages: 2 }, customRules: [] };
 
@@ -66,7 +27,7 @@ function setup(options: { stored?: ConversationMap; storeDelay?: () => Promise<v
     createEngine: () => {
       builds++;
       if (failBuild) throw new Error('rules failed to compile');
-      return fakeEngine(analysed);
+      return fakeEngine({ flag: 'RISK', level: 'step', analysed });
     },
     loadConversations: () => Promise.resolve(options.stored ?? {}),
     storeReport: async (report) => {

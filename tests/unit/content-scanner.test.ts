@@ -7,52 +7,15 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatSession } from '../../lib/background/session';
-import type { ConversationAnalyzer, Engine } from '../../lib/engine';
-import type { ConversationRisk, Finding } from '../../lib/engine/types';
 import { REQUEST_MESSAGES, startPageScanner, type PageScanner, type WarnEvent } from '../../lib/content/page-scanner';
 import { createBundledEngine } from '../../lib/extension/bundled-engine';
 import { MAX_MESSAGE_CHARS, type ProtocolMessage } from '../../lib/protocol';
 import { createGenericAdapter } from '../../lib/sites/generic';
 import { telegramKAdapter } from '../../lib/sites/telegram-k';
 import type { SiteAdapter } from '../../lib/sites/types';
+import { fakeEngine } from './fake-engine';
 import { localAnalyzer, type LocalAnalyzer } from './local-analyzer';
 import { loadPage, readExpected, readPage, type LoadedPage } from './sites-fixtures';
-
-/** An engine that flags any message containing "RISK": enough to follow what the scanner hands it. */
-function fakeEngine(analysed: string[]): Engine {
-  return {
-    preset: { minShownWeight: 0 } as Engine['preset'],
-    problems: [],
-    ruleCount: 1,
-    analyze: () => [],
-    conversation(): ConversationAnalyzer {
-      let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
-      return {
-        add(message) {
-          analysed.push(message.text);
-          const at = message.text.indexOf('RISK');
-          const findings: Finding[] =
-            at < 0
-              ? []
-              : [{ ruleId: 'test', category: 'secrecy', language: 'en', weight: 5, start: at, end: at + 4, matched: 'RISK', adviceKey: 'secrecy', selfCompliance: false }];
-          if (findings.length) {
-            risk = {
-              level: 'high',
-              score: risk.score + 5,
-              alert: true,
-              categories: ['secrecy'],
-              reasons: [...risk.reasons, { category: 'secrecy', ruleId: 'test', messageId: message.id, matched: 'RISK', from: message.from, contribution: 5 }],
-            };
-          }
-          return { findings, flagged: findings.length > 0, risk, truncated: false };
-        },
-        get risk() {
-          return risk;
-        },
-      };
-    },
-  };
-}
 
 /** Counts extract calls, to see which elements a batch read. */
 function counting(adapter: SiteAdapter): SiteAdapter & { reads: Element[] } {
@@ -91,7 +54,7 @@ function start(options: { engine?: 'fake' | 'real'; sliceMs?: number; adapter?: 
   const expected = readExpected('telegram-k');
   const page = loadPage(options.html ?? readPage('telegram-k'), options.url ?? expected.url);
   const analysed: string[] = [];
-  const engine = options.engine === 'real' ? createBundledEngine({ sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'] }) : fakeEngine(analysed);
+  const engine = options.engine === 'real' ? createBundledEngine({ sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'] }) : fakeEngine({ flag: 'RISK', analysed });
   const adapter = counting(options.adapter ?? telegramKAdapter);
   const sent: ProtocolMessage[] = [];
   const warnings: WarnEvent[] = [];

@@ -8,40 +8,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMessageHandler, type BackgroundDeps, type MessageSender } from '../../lib/background/handler';
-import type { Engine } from '../../lib/engine';
-import type { ConversationRisk, Finding } from '../../lib/engine/types';
 import { MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, ProtocolMessageSchema, type AnalyzeMessages } from '../../lib/protocol';
 import type { ConversationMap } from '../../lib/storage/conversations';
 import { parseConversations } from '../../lib/storage/parse';
+import { fakeEngine } from './fake-engine';
 
 const EXTENSION_ID = 'our-extension';
 const EXTENSION_PAGES = 'chrome-extension://our-extension/';
-
-/** A stand-in engine (the real one is tested elsewhere): flags "secret", and records what reached it. */
-function recordingEngine(analysed: string[]): Engine {
-  return {
-    preset: { minShownWeight: 0 } as Engine['preset'],
-    problems: [],
-    ruleCount: 1,
-    analyze: () => [],
-    conversation() {
-      let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
-      return {
-        add(message) {
-          analysed.push(message.text);
-          const at = message.text.indexOf('secret');
-          const findings: Finding[] =
-            at < 0 ? [] : [{ ruleId: 'en-secrecy', category: 'secrecy', language: 'en', weight: 3, start: at, end: at + 6, matched: 'secret', adviceKey: 'secrecy', selfCompliance: false }];
-          if (findings.length) risk = { level: 'high', score: risk.score + 3, alert: true, categories: ['secrecy'], reasons: [{ category: 'secrecy', ruleId: 'en-secrecy', messageId: message.id, matched: 'secret', from: message.from, contribution: 3 }] };
-          return { findings, flagged: findings.length > 0, risk, truncated: false };
-        },
-        get risk() {
-          return risk;
-        },
-      };
-    },
-  };
-}
 
 function setup(initial: ConversationMap = {}) {
   let stored: ConversationMap = initial;
@@ -67,7 +40,7 @@ function setup(initial: ConversationMap = {}) {
     },
     analysis: {
       engineInputs: () => Promise.resolve({ settings: { sensitivity: 'balanced', disabledCategories: [], languages: ['en', 'vi'], contextMessages: 5 }, customRules: [] }),
-      createEngine: () => recordingEngine(analysed),
+      createEngine: () => fakeEngine({ flag: 'secret', ruleId: 'en-secrecy', weight: 3, analysed }),
     },
   };
   return { handle: createMessageHandler(deps), stored: () => stored, writes: () => writes, injected, analysed };

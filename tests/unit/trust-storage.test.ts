@@ -9,8 +9,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { createMessageHandler } from '../../lib/background/handler';
-import type { Engine } from '../../lib/engine';
-import type { ConversationRisk } from '../../lib/engine/types';
 import type { AnalyzeMessages } from '../../lib/protocol';
 import { jsonSize } from '../../lib/storage/conversations';
 import {
@@ -22,31 +20,14 @@ import {
 } from '../../lib/storage/items';
 import { parseConversations } from '../../lib/storage/parse';
 import type { StoredConversation, StoredMessage } from '../../lib/storage/schema';
-import { fakePolice, finding } from '../fixtures/report/conversations';
+import { fakePolice } from '../fixtures/report/conversations';
+import { fakeEngine } from './fake-engine';
 
 const flagged = (c: StoredConversation): StoredMessage[] => c.messages.filter((m) => m.findings.length > 0);
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Flags every message except those starting with "plain" (the finding covers its first five characters). */
-const testEngine: Engine = {
-  preset: { minShownWeight: 0 } as Engine['preset'],
-  problems: [],
-  ruleCount: 1,
-  analyze: () => [],
-  conversation() {
-    let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
-    return {
-      add(message) {
-        const findings = message.text.startsWith('plain') ? [] : [finding(message.text, message.text.slice(0, 5), 'secrecy', 'en-test')];
-        if (findings.length) risk = { level: 'high', score: risk.score + 11, alert: true, categories: ['secrecy'], reasons: [] };
-        return { findings, flagged: findings.length > 0, risk, truncated: false };
-      },
-      get risk() {
-        return risk;
-      },
-    };
-  },
-};
+const testEngine = fakeEngine({ flag: (text) => (text.startsWith('plain') ? null : text.slice(0, 5)), ruleId: 'en-test', weight: 3, score: 11, reasons: false });
 
 function backgroundHandler() {
   let badge = '';
