@@ -16,7 +16,8 @@ interface CompiledPattern {
   stamp: number;
   phrase: CompiledPhrase;
   anchors: string[] | null;
-  secondAnchors: string[] | null;
+  /** `alsoRequired` as anchor ids: each list needs one of its words in the message (see `TokenEntry.anchorIds`). */
+  alsoRequired: number[][] | null;
   rule: CompiledRule;
   view: ViewName;
   language: Language;
@@ -44,6 +45,13 @@ interface ViewIndex {
 }
 
 const NO_PATTERNS: readonly CompiledPattern[] = [];
+const NO_IDS: readonly number[] = [];
+
+/** Per raw token: the patterns it anchors (in any view) and the ids of the required words it provides. */
+interface TokenEntry {
+  candidates: readonly CompiledPattern[];
+  anchorIds: readonly number[];
+}
 const TOKEN_CANDIDATE_CACHE = 50_000;
 
 /** A phrase parsed ahead of time, as plain data: its nodes (indexes into the shared table) and anchors. */
@@ -51,7 +59,7 @@ export interface PrecompiledPhrase {
   nodes: number[];
   anchors: string[] | null;
   weakAnchor: boolean;
-  secondAnchors: string[] | null;
+  alsoRequired: string[][] | null;
 }
 /** Every phrase of a pack parsed ahead of time; `nodes` holds each distinct node once (see NodePacker). */
 export interface PrecompiledPhrases {
@@ -76,7 +84,7 @@ export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
         if (out[key]) continue;
         try {
           const phrase = compilePhrase(source, view, pack.macros[language]);
-          out[key] = { nodes: packer.pack(phrase.nodes), anchors: phrase.anchors, weakAnchor: phrase.weakAnchor, secondAnchors: phrase.secondAnchors ?? null };
+          out[key] = { nodes: packer.pack(phrase.nodes), anchors: phrase.anchors, weakAnchor: phrase.weakAnchor, alsoRequired: phrase.alsoRequired ?? null };
         } catch (error) {
           if (!(error instanceof PatternError)) throw error;
         }
@@ -86,23 +94,14 @@ export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
   return { nodes: packer.table, phrases: out };
 }
 
-/** Every normalised word of a message, in every view (a superset is safe: it only lets more patterns run). */
-function wordsOf(message: NormalizedMessage): Set<string> {
-  const words = new Set<string>();
-  for (const token of message.tokens) {
-    const expanded = expandedToken(token.raw);
-    for (const w of expanded.en) words.add(w);
-    for (const w of expanded.vi) words.add(w);
-    for (const w of expanded.viAccented) words.add(w);
+/** Whether each list has one id present in the message (`present[id] === stamp`). */
+function allPresent(required: readonly number[][], present: Int32Array, stamp: number): boolean {
+  for (const ids of required) {
+    let found = false;
+    for (let i = 0; i < ids.length && !found; i++) found = present[ids[i]] === stamp;
+    if (!found) return false;
   }
-  return words;
-}
-
-function hasWord(words: ReadonlySet<string>, anchor: string): boolean {
-  if (!anchor.endsWith('*')) return words.has(anchor);
-  const stem = anchor.slice(0, -1);
-  for (const w of words) if (w.startsWith(stem)) return true;
-  return false;
+  return true;
 }
 
 export interface CompileProblem {
@@ -130,7 +129,11 @@ export class CompiledRuleSet {
   readonly problems: CompileProblem[] = [];
   private readonly indexes = new Map<ViewName, ViewIndex>();
   private readonly alwaysRun: CompiledPattern[] = [];
-  private readonly tokenCandidates = new Map<string, readonly CompiledPattern[]>();
+  private readonly tokens = new Map<string, TokenEntry>();
+  /** Ids of the words (and "stem*" prefixes) that patterns also require, and per id the last message holding it. */
+  private readonly anchorIds = new Map<string, number>();
+  private readonly anchorPrefixes: Array<[stem: string, id: number]> = [];
+  private present = new Int32Array(0);
   private stamp = 0;
   private readonly phrases: Record<string, PrecompiledPhrase>;
   private readonly unpacker: NodeUnpacker;
@@ -166,7 +169,7 @@ export class CompiledRuleSet {
     const key = phraseKey(view, source);
     const ready = Object.hasOwn(this.phrases, key) ? this.phrases[key] : undefined;
     if (ready) {
-      return lazyPhrase(() => this.unpacker.unpack(ready.nodes), { anchors: ready.anchors, weakAnchor: ready.weakAnchor, secondAnchors: ready.secondAnchors });
+      return lazyPhrase(() => this.unpacker.unpack(ready.nodes), { anchors: ready.anchors, weakAnchor: ready.weakAnchor, alsoRequired: ready.alsoRequired });
     }
     return compilePhrase(source, view, macros);
   }
@@ -188,7 +191,8 @@ export class CompiledRuleSet {
               message: `pattern "${source}" has no distinctive word, so it runs on every message`,
             });
           }
-          patterns.push({ stamp: 0, phrase, anchors: phrase.anchors, secondAnchors: phrase.secondAnchors ?? null, rule: compiled, view, language });
+          const alsoRequired = phrase.alsoRequired?.map((words) => words.map((word) => this.anchorId(word))) ?? null;
+          patterns.push({ stamp: 0, phrase, anchors: phrase.anchors, alsoRequired, rule: compiled, view, language });
         }
         for (const guard of rule.guards ?? []) {
           const { source, accents } = patternSource(guard);
@@ -246,9 +250,12 @@ export class CompiledRuleSet {
     const message = normalizeMessage(text);
     // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
     const stamp = ++this.stamp;
+    if (this.present.length < this.anchorIds.size) this.present = new Int32Array(this.anchorIds.size);
+    const present = this.present;
     let candidates: CompiledPattern[] | undefined;
     for (const token of message.tokens) {
-      const list = this.candidatesOf(token.raw);
+      const { candidates: list, anchorIds } = this.tokenEntry(token.raw);
+      for (let i = 0; i < anchorIds.length; i++) present[anchorIds[i]] = stamp;
       for (let i = 0; i < list.length; i++) {
         const pattern = list[i];
         if (pattern.stamp === stamp) continue;
@@ -265,13 +272,9 @@ export class CompiledRuleSet {
     const languages = likelyLanguages(message.tokens);
     const hits = new Map<CompiledRule, Hit[]>();
     let run = 0;
-    let present: Set<string> | undefined;
     for (const pattern of candidates) {
       if (!languages[pattern.language]) continue;
-      if (pattern.secondAnchors) {
-        present ??= wordsOf(message);
-        if (!pattern.secondAnchors.some((w) => hasWord(present!, w))) continue;
-      }
+      if (pattern.alsoRequired && !allPresent(pattern.alsoRequired, present, stamp)) continue;
       // Reading the clock costs as much as a small pattern: look every 8 patterns (each one is bounded, patterns.ts).
       if (deadline && (run++ & 7) === 7 && deadline.now() > deadline.at) {
         deadline.stopped = true;
@@ -300,23 +303,42 @@ export class CompiledRuleSet {
     return this.confirm(message, hits);
   }
 
-  /** Patterns whose anchor word this raw token becomes in any view (cached per token). */
-  private candidatesOf(raw: string): readonly CompiledPattern[] {
-    const cached = this.tokenCandidates.get(raw);
+  /** The id of a word (or "stem*" prefix) some pattern also requires. */
+  private anchorId(word: string): number {
+    let id = this.anchorIds.get(word);
+    if (id === undefined) {
+      id = this.anchorIds.size;
+      this.anchorIds.set(word, id);
+      if (word.endsWith('*')) this.anchorPrefixes.push([word.slice(0, -1), id]);
+    }
+    return id;
+  }
+
+  /** What this raw token becomes in any view: the patterns it anchors and the required words it provides (cached). */
+  private tokenEntry(raw: string): TokenEntry {
+    const cached = this.tokens.get(raw);
     if (cached) return cached;
     const expanded = expandedToken(raw);
-    let found: CompiledPattern[] | undefined;
+    let candidates: CompiledPattern[] | undefined;
+    let anchorIds: number[] | undefined;
     for (const [viewName, index] of this.indexes) {
       for (const word of expanded[viewName]) {
         const list = index.byWord.get(word);
-        if (list) (found ??= []).push(...list);
-        for (const [stem, pattern] of index.byPrefix) if (word.startsWith(stem)) (found ??= []).push(pattern);
+        if (list) (candidates ??= []).push(...list);
+        for (const [stem, pattern] of index.byPrefix) if (word.startsWith(stem)) (candidates ??= []).push(pattern);
       }
     }
-    const result = found ?? NO_PATTERNS;
-    if (this.tokenCandidates.size >= TOKEN_CANDIDATE_CACHE) this.tokenCandidates.clear();
-    this.tokenCandidates.set(raw, result);
-    return result;
+    for (const view of [expanded.en, expanded.vi, expanded.viAccented]) {
+      for (const word of view) {
+        const id = this.anchorIds.get(word);
+        if (id !== undefined) (anchorIds ??= []).push(id);
+        for (const [stem, prefixId] of this.anchorPrefixes) if (word.startsWith(stem)) (anchorIds ??= []).push(prefixId);
+      }
+    }
+    const entry: TokenEntry = { candidates: candidates ?? NO_PATTERNS, anchorIds: anchorIds ?? NO_IDS };
+    if (this.tokens.size >= TOKEN_CANDIDATE_CACHE) this.tokens.clear();
+    this.tokens.set(raw, entry);
+    return entry;
   }
 
   /** Apply guards and grammar to the rules whose patterns matched. */

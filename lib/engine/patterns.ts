@@ -4,10 +4,10 @@
  * for messages that contain none of them.
  *
  * Why not a RegExp: a pattern is a sequence of whole words, and ~1,700 patterns made ~1,700 RegExps whose
- * compilation alone (~0.1 ms each on first use, V8 compiles lazily) cost a chat page ~150 ms on its first scan.
- * The word matcher is a chain of closures built on first use (microseconds), compares words with `===` and shares
- * the parsed macros. Its semantics are exactly those of the RegExp the pattern used to be (`phraseRegExp`, kept as
- * the test oracle): leftmost match, then alternatives in order, optional groups and gaps greedy.
+ * compilation alone (~0.1 ms each on first use, V8 compiles lazily) cost ~150 ms on a first scan. The word matcher
+ * walks the parsed nodes (nothing to compile), compares words with `===` and shares the parsed macros. Its semantics
+ * are exactly those of the RegExp the pattern used to be (`phraseRegExp`, kept as the test oracle): leftmost match,
+ * then alternatives in order, optional groups and gaps greedy.
  */
 import { expandWord, foldDiacritics, normalizeWord, squeeze, type ViewName } from './normalize';
 
@@ -38,10 +38,10 @@ export interface CompiledPhrase {
   /** True when the anchors are all very common words: the pattern works but rarely gets skipped. */
   weakAnchor: boolean;
   /**
-   * A second such set, from another required part of the pattern: a candidate whose message has none of these
-   * words cannot match, so its RegExp is skipped. Null when the pattern has no second required part.
+   * More such sets, one per other required part of the pattern (rarest first): a candidate whose message lacks the
+   * words of any of them cannot match, so the pattern is not run. Null when the pattern has no other required part.
    */
-  secondAnchors?: string[] | null;
+  alsoRequired?: string[][] | null;
 }
 
 export class PatternError extends Error {
@@ -374,7 +374,7 @@ export function compilePhrase(source: string, view: ViewName, macros: Readonly<R
   return phraseFromNodes(root, view);
 }
 
-export type PhraseAnchors = Pick<CompiledPhrase, 'anchors' | 'weakAnchor' | 'secondAnchors'>;
+export type PhraseAnchors = Pick<CompiledPhrase, 'anchors' | 'weakAnchor' | 'alsoRequired'>;
 
 /** A compiled phrase from parsed nodes: parsed now, or shipped with the anchors computed at build time. */
 export function phraseFromNodes(root: readonly PatternNode[], view: ViewName, anchors?: PhraseAnchors): CompiledPhrase {
@@ -417,19 +417,19 @@ export function lazyPhrase(unpack: () => readonly PatternNode[], anchors: Phrase
 function phraseAnchors(root: readonly PatternNode[], view: ViewName): PhraseAnchors {
   const common = view === 'en' ? COMMON_EN : COMMON_VI;
   const anchor = sequenceAnchor(root, common);
-  // The next-best required part of a plain sequence gives a second, independent filter.
-  let second: AnchorChoice | null = null;
+  // The other required parts of a plain sequence give more independent filters (very common words filter nothing).
+  const also: AnchorChoice[] = [];
   if (anchor && root.length > 1) {
     for (const node of root) {
       const choice = nodeAnchor(node, common);
-      if (!choice || sameAnchor(choice, anchor)) continue;
-      if (!second || choice.cost < second.cost) second = choice;
+      if (choice && choice.cost < 100 && !sameAnchor(choice, anchor) && !also.some((c) => sameAnchor(c, choice))) also.push(choice);
     }
   }
+  also.sort((a, b) => a.cost - b.cost);
   return {
     anchors: anchor ? anchor.words : null,
     weakAnchor: anchor ? anchor.words.every((w) => common.has(w.replace(/\*$/, ''))) : true,
-    secondAnchors: second && second.cost < 100 ? second.words : null,
+    alsoRequired: also.length ? also.map((c) => c.words) : null,
   };
 }
 
@@ -589,7 +589,7 @@ function branch(nodes: readonly PatternNode[], i: number, words: readonly string
     // Most groups fail on their first word: no continuation to make.
     if (alternatives.length === 0 && !node.optional) return -1;
   }
-  const rest: Continue = (end) => matchSequence(nodes, i + 1, words, end, next, memo);
+  const rest = restOf(nodes, i + 1, words, next, memo);
   if (node.kind === 'gap') {
     for (let length = Math.min(node.max, words.length - at); length >= 0; length--) {
       branchesTried++;
@@ -608,6 +608,11 @@ function branch(nodes: readonly PatternNode[], i: number, words: readonly string
 }
 
 const END: Continue = (at) => at;
+
+/** The continuation "match `nodes[i…]`, then `next`" (an unnamed closure: tsx names named ones, at a cost per call). */
+function restOf(nodes: readonly PatternNode[], i: number, words: readonly string[], next: Continue, memo?: Memo): Continue {
+  return (end) => matchSequence(nodes, i, words, end, next, memo);
+}
 
 /**
  * The RegExp over a view's text (` w1 w2 … `) that a phrase is equivalent to. The matcher does not use it: it is the

@@ -266,8 +266,15 @@ async function verifyHtml(text: string): Promise<VerifyResult> {
 /** Check an exported report. `fileName` picks the format by extension; otherwise the content decides. */
 export async function verifyReport(fileText: string, fileName?: string): Promise<VerifyResult> {
   const format = detectFormat(fileText, fileName);
+  if (format === 'unknown') return result('unknown', [{ record: 'file', field: '(file)', message: 'not a Not Alone report (expected a .json, .csv or .html export)' }]);
   if (format === 'json') return verifyJson(fileText);
-  if (format === 'csv') return verifyCsv(fileText);
-  if (format === 'html') return verifyHtml(fileText);
-  return result('unknown', [{ record: 'file', field: '(file)', message: 'not a Not Alone report (expected a .json, .csv or .html export)' }]);
+  const verified = await (format === 'csv' ? verifyCsv(fileText) : verifyHtml(fileText));
+  // The CSV and the printable report end with a line break (editors that re-save a file keep it). Without it the
+  // file was cut short, perhaps inside the CSV's last quoted cell, which a lenient reading would close by itself.
+  // (A JSON report is checked by its structure: whitespace, the last line break included, is free to change.)
+  if (!fileText.endsWith('\n')) {
+    const cut: VerifyProblem = { record: 'file', field: '(file)', message: 'the file is cut short: it does not end with its last line break' };
+    return { ...verified, ok: false, problems: [...verified.problems, cut] };
+  }
+  return verified;
 }

@@ -78,7 +78,7 @@ describe('phrase patterns', () => {
     expect(matches('(are|r) you alone ?', 'r u alone')).toBe(false);
   });
 
-  it('picks a distinctive anchor word every match must contain', () => {
+  it('picks a distinctive anchor word every match must contain, and the other required words', () => {
     const compiled = compilePhrase('(do not|never) tell {parents}', 'en', { parents: '(mom|dad)' });
     expect(compiled.anchors).not.toBeNull();
     expect(compiled.anchors?.every((w) => ['tel', 'mom', 'dad'].includes(w))).toBe(true);
@@ -87,8 +87,12 @@ describe('phrase patterns', () => {
     expect(matches('pic* ~2 now', 'send pictures right now')).toBe(true);
     // A second required part gives a second filter; a one-part pattern has none.
     const two = compilePhrase('hotel ~2 alone', 'en', {});
-    expect([two.anchors, two.secondAnchors].flat().sort()).toEqual(['alone', 'hotel']);
-    expect(compilePhrase('hotel', 'en', {}).secondAnchors).toBeNull();
+    expect([two.anchors, ...(two.alsoRequired ?? [])].flat().sort()).toEqual(['alone', 'hotel']);
+    expect(compilePhrase('hotel', 'en', {}).alsoRequired).toBeNull();
+    // Every other required part is a filter too, rarest first; very common words filter nothing.
+    const three = compilePhrase('send ~2 nudes ~3 hotel', 'en', {});
+    expect([three.anchors, ...(three.alsoRequired ?? [])]).toEqual([['nudes'], ['hotel'], ['send']]);
+    expect(compilePhrase('you ~2 nudes', 'en', {}).alsoRequired).toBeNull();
   });
 });
 
