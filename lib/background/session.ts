@@ -9,6 +9,7 @@ import type { ConversationRisk, Finding } from '../engine/types';
 import type { ScanReport } from '../storage/conversations';
 import type { ConversationRef, StoredMessage } from '../storage/schema';
 import { MAX_TEXT } from '../storage/schema';
+import { hashId } from '../sites/dom';
 import type { ExtractedMessage } from '../sites/types';
 
 export function isRiskLevel(value: unknown): value is RiskLevel {
@@ -17,7 +18,10 @@ export function isRiskLevel(value: unknown): value is RiskLevel {
 
 interface ConversationState {
   analyzer: ConversationAnalyzer;
-  /** Message id → the text it was analysed with (an edit changes the text and is analysed again). */
+  /**
+   * Message id → a fingerprint (length and hash) of the text it was analysed with: an edit changes the text and is
+   * analysed again. Not the text itself: a page can send texts of 256K characters, and the worker keeps this map.
+   */
   seen: Map<string, string>;
   /** The last few plain messages, kept as context in case the next one is flagged. */
   recent: StoredMessage[];
@@ -79,8 +83,9 @@ export class ChatSession {
     const flagged: FlaggedMessage[] = [];
     const before = state.analyzer.risk;
     for (const message of messages) {
-      if (state.seen.get(message.id) === message.text) continue;
-      state.seen.set(message.id, message.text);
+      const fingerprint = `${message.text.length}:${hashId(message.text)}`;
+      if (state.seen.get(message.id) === fingerprint) continue;
+      state.seen.set(message.id, fingerprint);
       const result = state.analyzer.add(message);
       const stored = this.record(message, result.findings);
       if (result.findings.length) {
