@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
 import { createBundledEngine } from '../lib/extension/bundled-engine';
+import { READ_AGAIN_MESSAGE } from '../lib/protocol-limits';
 import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/sites/watch';
 import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
 import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
@@ -34,6 +35,12 @@ export default defineBackground(() => {
         return { settings, customRules };
       },
       createEngine: ({ settings, customRules }) => createBundledEngine(settings, customRules),
+      // New settings or rules: the open chats are read again now, so their badge and warning follow at once.
+      askToReadAgain: (tabId, frameId) => {
+        browser.tabs.sendMessage(tabId, READ_AGAIN_MESSAGE, { frameId }).catch(() => {
+          // The tab was closed or navigated away: nothing to read again.
+        });
+      },
     },
     onStoreError: (error) => console.error('Not Alone: not saved', error),
   });
@@ -47,7 +54,7 @@ export default defineBackground(() => {
     analysis?.dropTab(tabId);
     void setTabState(tabId, null);
   });
-  // New settings or imported rules: a new engine, and every content script scans again (it is told to resync).
+  // New settings or imported rules: a new engine, and every content script reads its conversation again.
   const engineInputsChanged = (): void => void analysis?.settingsChanged();
   settingsItem.watch(engineInputsChanged);
   customRulesItem.watch(engineInputsChanged);

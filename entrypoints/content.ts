@@ -9,6 +9,7 @@ import type { ProtocolMessage } from '../lib/protocol';
 import { adapterForPage } from '../lib/sites';
 import { CONTENT_SCRIPT_MATCHES } from '../lib/sites/hosts';
 import { dateOrderFor } from '../lib/sites/time';
+import { isReadAgainMessage } from '../lib/protocol-limits';
 import { loadContentSettings, recordDismissal, watchContentSettings, type ContentSettings } from '../lib/content/storage';
 
 export default defineContentScript({
@@ -98,6 +99,13 @@ export default defineContentScript({
     };
 
     ctx.onInvalidated(stop);
+    // The background's engine changed (settings, imported rules): read the open conversation again.
+    const onBackgroundMessage = (message: unknown): undefined => {
+      if (isReadAgainMessage(message)) running?.scanner.readAgain();
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(onBackgroundMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onBackgroundMessage));
     ctx.onInvalidated(() => marks.destroy());
     // Single-page apps change the URL without a page load: look again (new conversation, or a chat page at last).
     // The event comes as the navigation starts, before the new address is committed: look a moment later.

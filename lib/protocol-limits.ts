@@ -18,3 +18,14 @@ export const MAX_SENDER_CHARS = 300;
 /** Characters of a conversation title and address (lib/storage/schema.ts `ConversationRefSchema`). */
 export const MAX_TITLE_CHARS = 300;
 export const MAX_URL_CHARS = 2000;
+
+/**
+ * The one message the background sends a content script (`tabs.sendMessage`): the settings or imported rules changed,
+ * so read the open conversation again for a new scan. Only the extension can send it (content scripts' runtime
+ * messages never come from the page).
+ */
+export const READ_AGAIN_MESSAGE = { type: 'read-again' } as const;
+
+export function isReadAgainMessage(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === READ_AGAIN_MESSAGE.type;
+}

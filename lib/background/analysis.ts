@@ -10,7 +10,8 @@
  *   - A later request (`seq` > 0) of a scan the service does not know (Chrome stopped the idle service worker and
  *     all state went with it, or the settings changed) is answered with `resync`: the content script scans again.
  *   - The engine is built on first use from the settings and imported rules, and dropped when they change
- *     (`settingsChanged`): every session goes with it, so the next request of each scan gets `resync`.
+ *     (`settingsChanged`): every session goes with it, and each content script that had one is asked to read its
+ *     conversation again (`askToReadAgain`; had it not heard, its next request would get `resync`).
  *   - What a scan decides is worth keeping is stored (`storeReport`: merged, with the storage policy, serialised
  *     with every other write), the tab's badge and popup state follow, and the content script gets the risk,
  *     whether to warn, and the flagged messages (for the banner and the marks).
@@ -46,6 +47,11 @@ export interface AnalysisDeps {
   clock?(): number;
   /** Told when a report could not be stored (storage full: `saveConversations` has told the user). */
   onStoreError?(error: unknown): void;
+  /**
+   * Ask the content script of a frame to read its conversation again (`READ_AGAIN_MESSAGE`): the engine changed, and
+   * without being asked it would only find out at its next request, so an open chat would keep its old risk.
+   */
+  askToReadAgain?(tabId: number, frameId: number): void;
 }
 
 /** Counters for `npm run bench:page`, kept on the background's global (`notAloneDiagnostics`). */
@@ -207,7 +213,12 @@ export function createAnalysisService(deps: AnalysisDeps): AnalysisService {
   const invalidate = (): void => {
     engine = null;
     generation++;
+    const frames = [...scans.keys()];
     scans.clear();
+    for (const slot of frames) {
+      const [tabId, frameId] = slot.split(':').map(Number);
+      deps.askToReadAgain?.(tabId, frameId);
+    }
   };
 
   return {

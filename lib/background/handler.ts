@@ -40,7 +40,7 @@ export interface BackgroundDeps {
    * The detection engine, for 'analyze-messages' (lib/background/analysis.ts): what it is built from and how.
    * Without it, analysis requests are refused.
    */
-  analysis?: Pick<AnalysisDeps, 'engineInputs' | 'createEngine' | 'clock'>;
+  analysis?: Pick<AnalysisDeps, 'engineInputs' | 'createEngine' | 'clock' | 'askToReadAgain'>;
   /** Told when a report could not be stored. */
   onStoreError?(error: unknown): void;
 }

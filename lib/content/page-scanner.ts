@@ -37,6 +37,8 @@ const MAX_RESYNC_STREAK = 3;
  */
 export interface Analyzer {
   analyze(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse>;
+  /** Start a new scan: the next request is its first (see lib/content/remote-analyzer.ts). */
+  restart?(): void;
 }
 
 export interface WarnEvent {
@@ -90,6 +92,8 @@ export interface ScanStats {
 export interface PageScanner {
   /** Scan everything again (after a URL change the observer cannot see). */
   rescan(): void;
+  /** Read the whole conversation again for a new scan (the background's engine changed). */
+  readAgain(): void;
   /** Resolves once nothing is queued, running or waiting for the analyzer. */
   settled(): Promise<void>;
   readonly stats: Readonly<ScanStats>;
@@ -557,6 +561,14 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
     rescan() {
       fullScanNeeded = true;
       schedule();
+    },
+    readAgain() {
+      if (signal.aborted) return;
+      analyzer.restart?.();
+      // A new memo: every element is read again (what a `resync` answer does, without a request to learn it).
+      epoch++;
+      fullScanNeeded = true;
+      schedule(0);
     },
     settled() {
       if (signal.aborted) return Promise.resolve();

@@ -33,12 +33,16 @@ export const ANSWER_TIMEOUT_MS = 120_000;
 export function createRemoteAnalyzer(
   send: (message: AnalyzeMessages) => Promise<unknown>,
   timeoutMs = ANSWER_TIMEOUT_MS,
-): Analyzer & { readonly scanId: string } {
+): Analyzer & { readonly scanId: string; restart(): void } {
   let scanId = newScanId();
   let seq = 0;
   return {
     get scanId() {
       return scanId;
+    },
+    restart() {
+      scanId = newScanId();
+      seq = 0;
     },
     async analyze(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse> {
       const request: AnalyzeMessages = { type: 'analyze-messages', scanId, seq: seq++, conversation, messages: [...messages] };

@@ -3,7 +3,8 @@
  * state goes with it. Here the worker is stopped on purpose (CDP `ServiceWorker.stopAllWorkers`) after a warning;
  * the next message the chat shows wakes it, it answers `resync` (it does not know the scan), the content script
  * reads the conversation again for it, the new message is analysed and stored, and the warning already shown is not
- * shown again (the worker takes the level already warned about from the stored peak).
+ * shown again (the worker takes the level already warned about from the stored peak). And when the settings change,
+ * the worker does not wait for the next message: it asks the open chat to read its conversation again.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -130,4 +131,31 @@ test('after the service worker was stopped, the scan starts over for it and the 
   // No second warning for the level already warned about.
   await chat.waitForTimeout(1000);
   expect(await bannerText(chat)).toBeNull();
+});
+
+test('a settings change reaches the open chat at once: the background asks it to read the conversation again', async ({ extension }) => {
+  await extension.context.route(`${new URL(expected.url).origin}/**`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: route.request().resourceType() === 'document' ? page : '' }),
+  );
+  const chat = await extension.context.newPage();
+  await chat.goto(expected.conversations.risky.url ?? expected.url);
+  expect(await eventually(() => bannerText(chat))).toContain('This chat shows signs of manipulation');
+  const before = await eventually(async () => {
+    const s = await scanStats(chat);
+    return s && s.requests > 0 ? s : null;
+  });
+  const analysed = async (): Promise<number> => extension.serviceWorker.evaluate(() => (globalThis as { notAloneDiagnostics?: { messages: number } }).notAloneDiagnostics?.messages ?? 0);
+  const messagesBefore = await analysed();
+
+  // The parent makes the extension more cautious; the chat page does not change at all.
+  await extension.serviceWorker.evaluate(async () => chrome.storage.local.set({ settings: { sensitivity: 'cautious' } }));
+
+  // The content script sends the whole conversation again, for a new scan, without waiting for a new message and
+  // without a resync round trip, and the background analyses it with the new engine.
+  const after = await eventually(async () => {
+    const s = await scanStats(chat);
+    return s && s.requests > before.requests ? s : null;
+  }, 15_000);
+  expect(after.resyncs).toBe(0);
+  expect(await eventually(async () => ((await analysed()) > messagesBefore ? 'analysed' : null), 15_000)).toBe('analysed');
 });

@@ -18,6 +18,7 @@ function setup(options: { stored?: ConversationMap; storeDelay?: () => Promise<v
   const reports: ScanReport[] = [];
   const states: Array<[number, TabState | null]> = [];
   const storeErrors: unknown[] = [];
+  const askedToReadAgain: Array<[number, number]> = [];
   let inputs = INPUTS;
   let builds = 0;
   let failBuild = false;
@@ -41,8 +42,10 @@ function setup(options: { stored?: ConversationMap; storeDelay?: () => Promise<v
     },
     now: () => 1_000,
     onStoreError: (error) => storeErrors.push(error),
+    askToReadAgain: (tabId, frameId) => askedToReadAgain.push([tabId, frameId]),
   };
   const env = {
+    askedToReadAgain,
     analysed,
     reports,
     states,
@@ -169,6 +172,25 @@ describe('background analysis service', () => {
     setInputs({ ...INPUTS, settings: { ...INPUTS.settings, sensitivity: 'cautious' }, customRules: [{ id: 'x' } as EngineInputs['customRules'][number]] });
     await service.settingsChanged();
     expect(await service.analyze(1, 0, request('s3', 1, ['hi']))).toEqual({ ok: true, resync: true });
+  });
+
+  it('asks each frame that had a scan to read its conversation again when the engine changes, and only then', async () => {
+    const { service, setInputs, askedToReadAgain } = setup();
+    await service.analyze(1, 0, request('s1', 0, ['hi']));
+    await service.analyze(1, 3, request('s2', 0, ['hi']));
+    await service.analyze(2, 0, request('s3', 0, ['hi']));
+    service.dropTab(2);
+    await service.settingsChanged();
+    expect(askedToReadAgain).toEqual([]);
+    setInputs({ ...INPUTS, settings: { ...INPUTS.settings, sensitivity: 'relaxed' } });
+    await service.settingsChanged();
+    // The closed tab is not asked; the frames of the open one are, once.
+    expect(askedToReadAgain).toEqual([
+      [1, 0],
+      [1, 3],
+    ]);
+    await service.settingsChanged();
+    expect(askedToReadAgain).toHaveLength(2);
   });
 
   it('answers an error when the engine cannot be built, and builds it on the next request', async () => {

@@ -34,6 +34,21 @@ describe('remote analyzer', () => {
     expect(sent[3].scanId).not.toBe(sent[0].scanId);
   });
 
+  it('starts a new scan when told to (the background asked to read again)', async () => {
+    const sent: AnalyzeMessages[] = [];
+    const analyzer = createRemoteAnalyzer((request) => {
+      sent.push(request);
+      return Promise.resolve({ ok: true, analysis });
+    });
+    await analyzer.analyze(ref, messages);
+    await analyzer.analyze(ref, messages);
+    analyzer.restart();
+    await analyzer.analyze(ref, messages);
+    expect(sent.map((r) => r.seq)).toEqual([0, 1, 0]);
+    expect(sent[2].scanId).not.toBe(sent[0].scanId);
+    expect(analyzer.scanId).toBe(sent[2].scanId);
+  });
+
   it('renews the scan once when several requests in flight all get resync', async () => {
     const sent: AnalyzeMessages[] = [];
     const analyzer = createRemoteAnalyzer((request) => {

@@ -300,6 +300,23 @@ describe('page scanner', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('reads everything again, for a new scan, when the background asks (its engine changed)', async () => {
+    const { scanner, analyzer, adapter, warnings } = start();
+    await scanner.settled();
+    const readsBefore = adapter.reads.length;
+    const requestsBefore = analyzer.requests.length;
+    const warningsBefore = warnings.length;
+    scanner.readAgain();
+    await scanner.settled();
+    expect(analyzer.restarts).toBe(1);
+    // The whole conversation (six messages and the service line), in one new scan, without a resync round trip.
+    expect(adapter.reads.length - readsBefore).toBe(7);
+    expect(analyzer.requests.slice(requestsBefore).flatMap((r) => r.messages.map((m) => m.id))).toEqual(['4200', '4201', '4202', '4203', '4204', '4205']);
+    expect(scanner.stats.resyncs).toBe(0);
+    // Nothing new was said: no new warning.
+    expect(warnings).toHaveLength(warningsBefore);
+  });
+
   it('does not start over forever when the background keeps answering resync', async () => {
     const { page, scanner, analyzer } = start();
     await scanner.settled();

@@ -22,6 +22,8 @@ export interface LocalAnalyzer extends Analyzer {
   release(): void;
   /** Answer the next request(s) with this instead of analysing (a restarted background answers `resync`). */
   answerNext(reply: AnalyzeResponse, times?: number): void;
+  /** How many times the scanner started a new scan (`restart`). */
+  readonly restarts: number;
 }
 
 export function localAnalyzer(session: ChatSession): LocalAnalyzer {
@@ -30,6 +32,7 @@ export function localAnalyzer(session: ChatSession): LocalAnalyzer {
   let held: Array<() => void> | null = null;
   const canned: AnalyzeResponse[] = [];
   let seq = 0;
+  let restarts = 0;
   return {
     session,
     requests,
@@ -44,6 +47,13 @@ export function localAnalyzer(session: ChatSession): LocalAnalyzer {
     },
     answerNext(reply, times = 1) {
       for (let i = 0; i < times; i++) canned.push(reply);
+    },
+    get restarts() {
+      return restarts;
+    },
+    restart() {
+      restarts++;
+      seq = 0;
     },
     async analyze(conversation, messages) {
       // What the background would refuse, the scanner must never send.
