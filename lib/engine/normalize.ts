@@ -15,16 +15,12 @@ export interface RawToken {
 
 export type ViewName = 'en' | 'vi' | 'viAccented';
 
-/** One normalised reading of a message. `text` is ` w1 w2 … wn ` (a space before and after every word). */
+/** One normalised reading of a message: its words, each with the raw token it came from. */
 export interface NormalizedView {
   name: ViewName;
   words: string[];
   /** For each word, the index of the raw token it came from (expanded words share their token). */
   wordToken: number[];
-  /** Lazily built by `viewText`. */
-  text?: string;
-  /** Offset of each word's first character inside `text`. */
-  wordOffsets?: number[];
 }
 
 export interface NormalizedMessage {
@@ -412,6 +408,15 @@ const APOSTROPHE_CONTRACTIONS: Record<string, string[]> = {
   "we've": ['we', 'have'], "let's": ['let', 'us'], "who's": ['who', 'is'], "what's": ['what', 'is'],
 };
 
+/**
+ * Words as the matcher compares them: never empty, never with a space inside. (NFKC turns a few characters into a
+ * space and a mark, "ﱞ" → " ٌّ", and normalising can leave nothing of a token; the word matcher compares whole words.)
+ */
+function wholeWords(words: readonly string[]): readonly string[] {
+  if (words.every((word) => word !== '' && !/\s/u.test(word))) return words;
+  return words.flatMap((word) => word.split(/\s+/u)).filter((word) => word !== '');
+}
+
 export function expandedToken(raw: string): Record<ViewName, readonly string[]> {
   if (raw === '?') return QUESTION_WORDS;
   const cached = expandedCache.get(raw);
@@ -419,9 +424,9 @@ export function expandedToken(raw: string): Record<ViewName, readonly string[]> 
   const forms = normalizeToken(raw);
   const contraction = raw.includes("'") || raw.includes('’') ? APOSTROPHE_CONTRACTIONS[raw.toLowerCase().replace('’', "'")] : undefined;
   const words: Record<ViewName, readonly string[]> = {
-    en: contraction ?? expansionFor('en', forms) ?? [forms.en],
-    vi: expansionFor('vi', forms) ?? [forms.vi],
-    viAccented: expansionFor('viAccented', forms) ?? [forms.viAccented],
+    en: wholeWords(contraction ?? expansionFor('en', forms) ?? [forms.en]),
+    vi: wholeWords(expansionFor('vi', forms) ?? [forms.vi]),
+    viAccented: wholeWords(expansionFor('viAccented', forms) ?? [forms.viAccented]),
   };
   if (expandedCache.size >= TOKEN_CACHE_LIMIT) expandedCache.clear();
   expandedCache.set(raw, words);
@@ -439,43 +444,6 @@ export function buildView(tokens: readonly RawToken[], view: ViewName): Normaliz
     }
   }
   return { name: view, words, wordToken };
-}
-
-/** The view as one string ` w1 w2 … ` plus the offset of each word, built only when a RegExp must run. */
-export function viewText(view: NormalizedView): string {
-  if (view.text !== undefined) return view.text;
-  const offsets: number[] = new Array<number>(view.words.length);
-  let text = ' ';
-  for (let i = 0; i < view.words.length; i++) {
-    offsets[i] = text.length;
-    text += view.words[i] + ' ';
-  }
-  view.text = text;
-  view.wordOffsets = offsets;
-  return text;
-}
-
-/** Map a match [start, end) inside `viewText(view)` back to [start, end) of the original message. */
-export function originalSpan(
-  view: NormalizedView,
-  tokens: readonly RawToken[],
-  start: number,
-  end: number,
-): { start: number; end: number } {
-  viewText(view);
-  const offsets = view.wordOffsets ?? [];
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < offsets.length; i++) {
-    const wordStart = offsets[i];
-    const wordEnd = wordStart + view.words[i].length;
-    if (wordEnd > start && wordStart < end) {
-      if (first < 0) first = i;
-      last = i;
-    }
-  }
-  if (first < 0) return { start: 0, end: 0 };
-  return { start: tokens[view.wordToken[first]].start, end: tokens[view.wordToken[last]].end };
 }
 
 /** Map words [start, end) of a view back to [start, end) of the original message. */

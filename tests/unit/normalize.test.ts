@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldDiacritics, getView, normalizeForDisplay, normalizeMessage, originalSpan, squeeze, tokenize, viewText } from '../../lib/engine/normalize';
+import { foldDiacritics, getView, normalizeForDisplay, normalizeMessage, squeeze, tokenize, wordSpanToOriginal } from '../../lib/engine/normalize';
 
 const en = (text: string) => normalizeForDisplay(text, 'en');
 const vi = (text: string) => normalizeForDisplay(text, 'vi');
@@ -88,14 +88,23 @@ describe('normalisation', () => {
     expect(en('lol 😂😂')).toBe('lol');
   });
 
+  it('never makes a word with a space inside or an empty word (NFKC turns "ﱞ" into a space and a mark)', () => {
+    for (const text of ['send\uFC5Enudes', '\uFC5E', 'pic \uFC5E now']) {
+      const message = normalizeMessage(text);
+      for (const view of ['en', 'vi', 'viAccented'] as const) {
+        for (const word of getView(message, view).words) expect(word !== '' && !/\s/u.test(word), `${JSON.stringify(word)} in ${view}`).toBe(true);
+      }
+    }
+  });
+
   it('maps a match back to the exact original words', () => {
     const text = 'Nhớ là ko dc noi vs bme nhé!';
     const message = normalizeMessage(text);
     const view = getView(message, 'vi');
-    const normalized = viewText(view);
-    const start = normalized.indexOf('khong');
-    const end = normalized.indexOf('bo me') + 'bo me'.length;
-    const span = originalSpan(view, message.tokens, start, end);
+    const start = view.words.indexOf('khong');
+    const end = view.words.lastIndexOf('me') + 1;
+    expect(view.words.slice(start, end).join(' ')).toBe('khong duoc noi voi bo me');
+    const span = wordSpanToOriginal(view, message.tokens, { start, end });
     expect(text.slice(span.start, span.end)).toBe('ko dc noi vs bme');
   });
 
