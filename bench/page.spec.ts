@@ -39,7 +39,7 @@ interface TraceEvent {
   dur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { url?: string; message?: string; frame?: string; frames?: Array<{ url?: string; processId?: number }> }; fileName?: string };
+  args?: { name?: string; data?: { url?: string; message?: string; frame?: string }; fileName?: string };
 }
 
 /** The background's own counters (lib/background/analysis.ts): the analysis runs there, off the page's thread. */
@@ -103,18 +103,10 @@ function overlap(intervals: Array<[number, number]>, from: number, to: number): 
 
 /** Extension time per phase and per task, from a Chromium trace of the page's renderer main thread. */
 function analyseTrace(events: TraceEvent[]): Pick<Round, 'startupMs' | 'firstScanMs' | 'appendMs' | 'longestExtensionTaskMs'> {
-  // The chat page's own renderer: the background's work (its service worker) is elsewhere and is not counted here.
-  const pagePids = new Set(
-    events
-      .filter((e) => e.name === 'TracingStartedInBrowser')
-      .flatMap((e) => e.args?.data?.frames ?? [])
-      .filter((f) => f.url?.startsWith(URL_UNDER_TEST) && f.processId !== undefined)
-      .map((f) => f.processId),
-  );
+  // Renderer main threads only: the background's service worker runs on a worker thread, so its work (the
+  // analysis) is not counted here; it is printed apart from its own counters.
   const mainThreads = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && (pagePids.size === 0 || pagePids.has(e.pid)))
-      .map((e) => `${e.pid}:${e.tid}`),
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
   );
   const onMain = events.filter((e) => mainThreads.has(`${e.pid}:${e.tid}`) && e.ph === 'X' && e.dur !== undefined);
   const stamp = (message: string): number | undefined => events.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === message)?.ts;
