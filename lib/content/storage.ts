@@ -9,14 +9,13 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { RiskLevel } from '../engine/taxonomy';
+import { MAX_DISMISSALS } from '../storage/limits';
 import type { Settings } from '../storage/schema';
 
 export type ContentSettings = Pick<Settings, 'uiLanguage' | 'pausedSites' | 'watchedSites'>;
 
 const DEFAULTS: ContentSettings = { uiLanguage: 'auto', pausedSites: {}, watchedSites: [] };
 const UI_LANGUAGES: readonly string[] = ['auto', 'en', 'vi'];
-/** Dismissals kept per conversation (lib/storage/schema.ts `MAX_DISMISSALS`). */
-const MAX_DISMISSALS = 50;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 const isUiLanguage = (value: unknown): value is Settings['uiLanguage'] => typeof value === 'string' && UI_LANGUAGES.includes(value);

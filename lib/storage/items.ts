@@ -15,7 +15,6 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { TabState } from '../background/handler';
-import type { RiskLevel } from '../engine/taxonomy';
 import { applyPolicy, parsePolicy, type Policy } from '../settings/policy';
 import { z } from 'zod';
 import { enforceSizeCap, jsonSize, type ConversationMap } from './conversations';
@@ -28,7 +27,7 @@ import {
   settingsMigrations,
 } from './migrations';
 import { parseConversations, parseDismissals, parseSettings, type LoadResult } from './parse';
-import { MAX_DISMISSALS, PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings } from './schema';
+import { PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings } from './schema';
 
 export { parseConversations, parseSettings, type LoadResult } from './parse';
 
@@ -207,13 +206,6 @@ export async function updateSettings(change: (settings: Settings) => Partial<Set
 
 export async function loadDismissals(): Promise<LoadResult<Dismissals>> {
   return parseDismissals(await dismissalsItem.getValue());
-}
-
-/** Remember that the user pressed "I'm OK" on a warning (shown back to them on the report page). */
-export async function recordDismissal(conversationKey: string, level: RiskLevel, now: number = Date.now()): Promise<void> {
-  const { value } = await loadDismissals();
-  const list = [...(value[conversationKey] ?? []), { level, at: now }].slice(-MAX_DISMISSALS);
-  await dismissalsItem.setValue({ ...value, [conversationKey]: list });
 }
 
 export async function deleteDismissals(keys: readonly string[] | 'all'): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CATEGORY_IDS, LANGUAGES, RISK_LEVELS, SENSITIVITIES } from '../engine/taxonomy';
+import { MAX_DISMISSALS } from './limits';
 
 export const MAX_TEXT = 20_000;
 
@@ -109,9 +110,9 @@ export const DismissalSchema = z.object({
 export type Dismissal = z.infer<typeof DismissalSchema>;
 
 /** Conversation key → its dismissals, oldest first (at most MAX_DISMISSALS each). */
-export const DismissalsSchema = z.record(z.string().min(1).max(400), z.array(DismissalSchema).max(50));
+export const DismissalsSchema = z.record(z.string().min(1).max(400), z.array(DismissalSchema).max(MAX_DISMISSALS));
 export type Dismissals = z.infer<typeof DismissalsSchema>;
-export const MAX_DISMISSALS = 50;
+export { MAX_DISMISSALS };
 
 /** The parental PIN, derived with PBKDF2 (lib/settings/pin.ts); the PIN itself is never stored. */
 export const PinLockSchema = z.object({
