@@ -7,6 +7,8 @@
 import nlp from 'compromise';
 import { createEngine } from '../lib/engine';
 import { loadBundledRules } from '../lib/node/rule-files';
+import { loadShippedScorer } from '../lib/node/scorer-file';
+import { isPositive, loadCorpus } from '../scripts/corpus/load';
 import { loadConversations, loadMessages } from '../scripts/evaluation';
 
 const STREAM_SIZE = 60_000;
@@ -124,5 +126,32 @@ console.log('');
 console.log(`engine is ${(regexRate / engineRate).toFixed(1)}x slower than one RegExp (target: within 20x)`);
 console.log(`engine is ${(engineRate / nlpRate).toFixed(1)}x faster than compromise on every message`);
 console.log(`target >= 100,000 messages/second: ${engineRate >= 100_000 ? 'met' : 'NOT met'}`);
+// With the learned scorer (what the background and the CLI run), on the same stream and on a risk-dense stream
+// where every message is a written warning sign or hard negative of the corpus (target: >= 50,000 a second).
+const withScorer = createEngine(pack, { scorer: loadShippedScorer() });
+const written = loadCorpus().messages.filter((m) => m.origin !== 'real');
+const dense: string[] = [];
+while (dense.length < STREAM_SIZE) dense.push(pick(written).text);
+console.log(`\nrisk-dense stream: ${dense.length.toLocaleString('en-US')} written lines (${Math.round((written.filter(isPositive).length / written.length) * 100)}% warning signs, the rest hard negatives), ${(dense.reduce((n, s) => n + s.length, 0) / dense.length).toFixed(0)} chars on average`);
+const runStream = (label: string, e: typeof engine, list: string[]) =>
+  time(label, () => {
+    for (let i = 0; i < 5_000; i++) e.analyze(list[i]);
+    let flagged = 0;
+    let conversation = e.conversation();
+    for (let i = 0; i < list.length; i++) {
+      if (i % 50 === 0) conversation = e.conversation();
+      if (conversation.add({ id: String(i), from: 'other', text: list[i] }).flagged) flagged++;
+    }
+    return flagged;
+  });
+for (const [label, e, list] of [
+  ['engine + scorer, everyday stream', withScorer, stream],
+  ['rules alone, risk-dense stream', engine, dense],
+  ['engine + scorer, risk-dense stream', withScorer, dense],
+] as const) {
+  const r = runStream(label, e, list);
+  console.log(`${fmt(rate(r, list.length))}  ${label} (${r.sink} flagged; includes 5,000 warm-up analyses)`);
+}
+
 const memory = process.memoryUsage();
 console.log(`memory after the run: heap used ${(memory.heapUsed / 1048576).toFixed(1)} MiB, RSS ${(memory.rss / 1048576).toFixed(1)} MiB`);

@@ -1,7 +1,9 @@
-/** The engine the CLI uses: the bundled rules read from rules/, at the chosen sensitivity. */
+/** The engine the CLI uses: the bundled rules read from rules/ and the learned scorer, at the chosen sensitivity. */
 import { createEngine, SENSITIVITIES, type Engine, type Sensitivity } from '../lib/engine';
 import { RulePackError } from '../lib/engine/rule-loader';
+import { ScorerDataError } from '../lib/engine/scorer';
 import { loadBundledRules } from '../lib/node/rule-files';
+import { loadShippedScorer } from '../lib/node/scorer-file';
 import { CliError } from './errors';
 
 export function parseSensitivity(value: string | undefined): Sensitivity {
@@ -12,9 +14,9 @@ export function parseSensitivity(value: string | undefined): Sensitivity {
 
 export function cliEngine(sensitivity: Sensitivity = 'balanced'): Engine {
   try {
-    return createEngine(loadBundledRules(), { sensitivity });
+    return createEngine(loadBundledRules(), { sensitivity, scorer: loadShippedScorer() });
   } catch (error) {
-    if (error instanceof RulePackError) throw new CliError(error.message, 1);
+    if (error instanceof RulePackError || error instanceof ScorerDataError) throw new CliError(error.message, 1);
     throw error;
   }
 }

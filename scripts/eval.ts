@@ -1,12 +1,16 @@
 /**
- * `npm run eval [-- --sensitivity S] [-- --errors]`: prints precision, recall and F1 per language and category,
- * conversation alert rates and latency, and the rule sweep over benign text. Exits 1 when a target is missed.
+ * `npm run eval [-- --sensitivity S] [-- --errors] [-- --no-loso]`: first the development corpus the rules were
+ * tuned on (precision, recall and F1 per language and category, conversation alert rates and latency, the rule
+ * sweep over benign text; exits 1 when one of its targets is missed), then the honest measures of the shipped
+ * engine (rules + learned scorer): the held-out test split, real ordinary text, with and without diacritics, and
+ * leave-one-source-out (scripts/eval-heldout-report.ts). Writes docs/quality.json and docs/quality-pr-curve.svg.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CATEGORY_IDS, SENSITIVITIES, type Sensitivity } from '../lib/engine/taxonomy';
 import { existsSync } from 'node:fs';
 import { evaluate, HOLDOUT, targetFailures, TARGETS, type Score } from './evaluation';
+import { heldOutReport } from './eval-heldout-report';
 
 const args = process.argv.slice(2);
 const sensitivityArg = args[args.indexOf('--sensitivity') + 1];
@@ -64,6 +68,8 @@ if (existsSync(HOLDOUT)) {
   const h = holdout.conversations;
   console.log(`  conversations: risky alerted ${h.riskyAlerted}/${h.risky}, benign alerted ${h.benignAlerted}/${h.benign}`);
 }
+
+heldOutReport();
 
 const failures = targetFailures(result);
 console.log(`\nTargets: message precision >= ${TARGETS.precision} and recall >= ${TARGETS.recall} per language; every risky conversation alerted; at most ${TARGETS.benignAlertedMax * 100}% of benign ones.`);

@@ -48,6 +48,8 @@ import {
 } from '../../lib/exports';
 import { pickLanguage, type UiLanguage } from '../../lib/i18n';
 import { loadBundledRules } from '../../lib/node/rule-files';
+import { loadShippedScorer } from '../../lib/node/scorer-file';
+import { ScorerDataError } from '../../lib/engine/scorer';
 import { buildReport, toCsv, toJson, toPrintableHtml } from '../../lib/report';
 import { lastOption, type ParsedArgs } from '../args';
 import { checkWritableFolder, writeFilesAtomic } from '../atomic-write';
@@ -104,9 +106,9 @@ function parseLang(value: string | undefined): (typeof LANGS)[number] {
 
 function makeEngine(sensitivity: Sensitivity, languages: Language[] | undefined): Engine {
   try {
-    return createEngine(loadBundledRules(), { sensitivity, languages });
+    return createEngine(loadBundledRules(), { sensitivity, languages, scorer: loadShippedScorer() });
   } catch (error) {
-    if (error instanceof RulePackError || error instanceof RuleCompileError) throw new CliError(error.message, 1);
+    if (error instanceof RulePackError || error instanceof RuleCompileError || error instanceof ScorerDataError) throw new CliError(error.message, 1);
     throw error;
   }
 }

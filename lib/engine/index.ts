@@ -10,7 +10,16 @@
 import { analyzeText, CompiledRuleSet, type CompileProblem, type PrecompiledPhrases } from './matcher';
 import { ConversationRiskTracker, DEFAULT_SENSITIVITY, SENSITIVITY_PRESETS, type SensitivityPreset } from './risk';
 import type { RulePack } from './rule-schema';
-import type { ChatMessage, ConversationRisk, EngineOptions, Finding } from './types';
+import { combineFindings } from './combine';
+import { likelyLanguages, tokenize, type RawToken } from './normalize';
+import { extractFeatures } from './scorer';
+import type { ChatMessage, ConversationRisk, EngineOptions, Finding, Language } from './types';
+
+/** The language a model finding is reported in: Vietnamese when the message reads as Vietnamese only. */
+function messageLanguage(tokens: readonly RawToken[]): Language {
+  const likely = likelyLanguages(tokens);
+  return likely.vi && !likely.en ? 'vi' : 'en';
+}
 
 export interface MessageResult {
   findings: Finding[];
@@ -82,20 +91,44 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   if (errors.length) throw new RuleCompileError(errors);
   const preset = SENSITIVITY_PRESETS[options.sensitivity ?? DEFAULT_SENSITIVITY];
 
-  const shown = (findings: Finding[]): Finding[] => findings.filter((f) => f.weight >= preset.minShownWeight);
+  const scorer = options.scorer;
+  const userRules = new Set(options.userRuleIds ?? []);
+  const isUserRule = (ruleId: string): boolean => userRules.has(ruleId);
+  const counted = (f: Finding): boolean => f.weight >= preset.minShownWeight && f.evidence !== 'talk' && f.evidence !== 'doubt';
+
+  /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
+  const analyzeMessage = (text: string): { findings: Finding[]; truncated: boolean } => {
+    const analysis = analyzeText(compiled, text);
+    if (!scorer) return analysis;
+    const ruleCategories = analysis.findings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
+    const result = scorer.score(text, ruleCategories);
+    const { findings } = combineFindings({
+      text,
+      ruleFindings: analysis.findings,
+      isUserRule,
+      scorer,
+      features: () => extractFeatures(text, ruleCategories),
+      result,
+      language: () => messageLanguage(tokenize(text.slice(0, 2000))),
+      minShownWeight: preset.minShownWeight,
+    });
+    // Switched-off categories and languages hold for the scorer's findings too.
+    const kept = findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language)));
+    return { findings: kept, truncated: analysis.truncated };
+  };
 
   return {
     preset,
     problems: compiled.problems,
     ruleCount: compiled.rules.length,
-    analyze: (text) => analyzeText(compiled, text).findings,
+    analyze: (text) => analyzeMessage(text).findings,
     conversation() {
       const tracker = new ConversationRiskTracker(preset);
       return {
         add(message) {
-          const { findings, truncated } = analyzeText(compiled, message.text);
+          const { findings, truncated } = analyzeMessage(message.text);
           tracker.addLater(message, findings);
-          return new LazyRiskResult(findings, shown(findings).length > 0, truncated, tracker);
+          return new LazyRiskResult(findings, findings.some(counted), truncated, tracker);
         },
         get risk() {
           return tracker.current;
@@ -110,5 +143,7 @@ export type { SensitivityPreset } from './risk';
 export type { CompileProblem, PrecompiledPhrases } from './matcher';
 export { precompilePhrases } from './matcher';
 export * from './taxonomy';
+export { parseScorerData, Scorer, ScorerDataError, type ScorerData } from './scorer';
+export { isModelFinding, MODEL_RULE_PREFIX } from './combine';
 export type * from './types';
 export type { Rule, RulePack, Pattern, Macros } from './rule-schema';

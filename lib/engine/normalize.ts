@@ -93,7 +93,10 @@ const EN_EXPANSIONS: Record<string, string> = {
   nudez: 'nudes', nds: 'nudes',
 };
 
-/** Vietnamese teencode, keyed by the folded, squeezed word; values are full words with diacritics. */
+/**
+ * Vietnamese teencode, keyed by the folded, squeezed word; values are full words with diacritics.
+ * "tl" is "trả lời" (reply: "sao ko tl", "tl tin nhắn đi"), not Telegram, which chats spell "tele" / "telegram".
+ */
 const VI_EXPANSIONS: Record<string, string> = {
   k: 'không', ko: 'không', kh: 'không', kg: 'không', hok: 'không', hk: 'không', khum: 'không', hem: 'không',
   kô: 'không', kp: 'không phải', hông: 'không', hôg: 'không',
@@ -102,7 +105,7 @@ const VI_EXPANSIONS: Record<string, string> = {
   ntn: 'như thế nào', vs: 'với', ms: 'mới', r: 'rồi', ròi: 'rồi', z: 'vậy', v: 'vậy', bít: 'biết', bik: 'biết',
   trc: 'trước', mn: 'mọi người', mng: 'mọi người', ngta: 'người ta', sdt: 'số điện thoại', sđt: 'số điện thoại',
   tk: 'tài khoản', stk: 'số tài khoản', ck: 'chuyển khoản', cccd: 'căn cước công dân', cmnd: 'chứng minh nhân dân',
-  zl: 'zalo', tele: 'telegram', tl: 'telegram', fb: 'facebook', ny: 'người yêu', e: 'em', a: 'anh', c: 'chị',
+  zl: 'zalo', tele: 'telegram', tl: 'trả lời', fb: 'facebook', ny: 'người yêu', e: 'em', a: 'anh', c: 'chị',
   t: 'tao', m: 'mày', trg: 'trường', ak: 'à', ah: 'à', uk: 'ừ', uh: 'ừ', đt: 'điện thoại', dt: 'điện thoại',
   ks: 'khách sạn', csgt: 'cảnh sát giao thông', vid: 'video',
   nch: 'nói chuyện', nc: 'nói chuyện', mk: 'mình', mik: 'mình', mjk: 'mình', ng: 'người',

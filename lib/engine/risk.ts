@@ -79,6 +79,17 @@ export interface RiskMessage {
   ts?: number;
 }
 
+/**
+ * Evidence of what the other side is doing: their own words, and the user disclosing it ("he told me not to tell my
+ * parents", said about a call the extension never saw). Findings shown but not counted (talk about danger, or
+ * doubted by the scorer) never make a combination.
+ */
+function countsAsOther(item: Evidence): boolean {
+  const evidence = item.finding.evidence;
+  if (evidence === 'talk' || evidence === 'doubt') return false;
+  return item.from === 'other' || evidence === 'disclosure';
+}
+
 export function levelForScore(score: number, preset: SensitivityPreset): RiskLevel {
   if (score >= preset.thresholds.critical) return 'critical';
   if (score >= preset.thresholds.high) return 'high';
@@ -136,7 +147,7 @@ export class ConversationRiskTracker {
 
   private contribution(item: Evidence, otherCategories: ReadonlySet<CategoryId>): number {
     let value = item.finding.weight * REPEAT_FACTOR ** item.repeat;
-    if (item.from === 'self') {
+    if (item.from === 'self' && item.finding.evidence !== 'disclosure') {
       value = item.finding.selfCompliance
         ? COMPLIABLE.some((c) => otherCategories.has(c))
           ? COMPLIANCE_BONUS * REPEAT_FACTOR ** item.repeat
@@ -153,7 +164,7 @@ export class ConversationRiskTracker {
     if (this.evidence.length === 0) return EMPTY;
     const otherRaw = new Map<CategoryId, number>();
     for (const item of this.evidence) {
-      if (item.from !== 'other') continue;
+      if (!countsAsOther(item)) continue;
       const c = item.finding.category;
       otherRaw.set(c, (otherRaw.get(c) ?? 0) + item.finding.weight);
     }
@@ -181,7 +192,7 @@ export class ConversationRiskTracker {
 
     const otherEvidence = new Map<CategoryId, number>();
     for (const item of this.evidence) {
-      if (item.from !== 'other') continue;
+      if (!countsAsOther(item)) continue;
       const c = item.finding.category;
       otherEvidence.set(c, (otherEvidence.get(c) ?? 0) + this.contribution(item, otherCategories));
     }

@@ -1,3 +1,4 @@
+import type { Scorer } from './scorer';
 import type { CategoryId, Language, RiskLevel, Sensitivity } from './taxonomy';
 
 /** Who wrote a message, seen from the person the extension protects. */
@@ -31,6 +32,12 @@ export interface Finding {
   adviceKey: string;
   /** The rule detects the user complying with a demand ("ok I won't tell"). */
   selfCompliance: boolean;
+  /**
+   * How the learned scorer read the message (lib/engine/combine.ts): `talk` (talk about danger: shown, not
+   * counted), `doubt` (the scorer is sure it is benign: shown, not counted), `disclosure` (the user telling what is
+   * happening to them: counted in full). Absent: an ordinary finding.
+   */
+  evidence?: 'talk' | 'doubt' | 'disclosure';
 }
 
 export interface RiskReason {
@@ -60,6 +67,10 @@ export interface EngineOptions {
   disabledCategories?: readonly CategoryId[];
   /** Languages whose rules run (default: all). */
   languages?: readonly Language[];
+  /** The learned scorer (lib/engine/scorer.ts); without it the rules decide alone. */
+  scorer?: Scorer;
+  /** Rules the user imported: the scorer never overrules them. */
+  userRuleIds?: readonly string[];
 }
 
 export type { CategoryId, Language, RiskLevel, Sensitivity };

@@ -1,0 +1,445 @@
+/**
+ * The learned scorer: a logistic model over hashed features of a message, beside the rules. Pure inference: the
+ * weights are data (`ScorerData`, written by `npm run train`, scripts/train.ts) and this file both extracts the
+ * features (training uses the very same function) and scores them.
+ *
+ * Features, all hashed into one 32-bit space (FNV-1a, a seed per kind):
+ *   - words of the folded Vietnamese view (diacritics off, teencode expanded) and their bigrams: the same for text
+ *     typed with or without marks;
+ *   - words of the English view where chat-speak expansion changed them ("u" → "you");
+ *   - accented words where marks disambiguate ("bố mẹ" vs "bỏ");
+ *   - character 3- to 5-grams inside each padded folded word (" khach ", " hotel "): unseen spellings and
+ *     inflections are caught by their pieces;
+ *   - the categories of the rules that fired (so rules and model agree or the model overrules a weak rule).
+ * Text features weigh 1/√n (n = their count), so a long message does not score high by length alone.
+ *
+ * Heads: `risky` (is this a warning sign at all), one per category (which kind), `talk_about` (talk *about*
+ * danger: a retelling, a news story, a warning) and `self_disclosure` (the user telling what is happening to them).
+ * The risky head has its own, larger table; the others share one. Raw scores go through Platt calibration fitted
+ * on a split the training never saw, so a probability means one.
+ */
+import { expandedToken, tokenize, type RawToken } from './normalize';
+import { CATEGORY_IDS, type CategoryId } from './taxonomy';
+
+export const SCORER_FORMAT = 'not-alone-scorer';
+export const SCORER_VERSION = 1;
+export const HEADS = ['risky', ...CATEGORY_IDS, 'talk_about', 'self_disclosure'] as const;
+export type Head = (typeof HEADS)[number];
+/** Heads after `risky`, stored interleaved in the shared table: `shared[bucket * SHARED_HEADS + head - 1]`. */
+export const SHARED_HEADS = HEADS.length - 1;
+export const HEAD_INDEX: Readonly<Record<Head, number>> = Object.fromEntries(HEADS.map((h, i) => [h, i])) as Record<Head, number>;
+
+/** Only the start of a very long message is scored by the model (the rules still see all of it). */
+export const MODEL_MAX_CHARS = 4_000;
+
+/** The weights file as `npm run train` writes it (JSON). */
+export interface ScorerData {
+  format: typeof SCORER_FORMAT;
+  version: typeof SCORER_VERSION;
+  /** What it was trained on, for the record (counts, seed, date of the corpus). */
+  trainedOn: Record<string, unknown>;
+  riskyBits: number;
+  sharedBits: number;
+  heads: readonly string[];
+  bias: number[];
+  /** Per head: int8 weight × scale = weight. */
+  scale: number[];
+  /** Per head: calibrated probability = sigmoid(a × raw + b). */
+  calibration: Array<{ a: number; b: number }>;
+  /** Decision thresholds on calibrated probabilities, chosen on the calibration split. */
+  thresholds: ScorerThresholds;
+  /** Base64 of the int8 risky table (2^riskyBits) and the shared table (2^sharedBits × SHARED_HEADS). */
+  riskyWeights: string;
+  sharedWeights: string;
+}
+
+export interface ScorerThresholds {
+  /** A message is a warning sign when P(risky) reaches this. */
+  flag: number;
+  /** Below this P(risky), the rules' own findings are not trusted on their own (the model is sure it is benign). */
+  veto: number;
+  /** A category is named when its probability reaches this (the strongest category is always named). */
+  category: number;
+  /** Talk about danger, not danger. */
+  talk: number;
+  /** The user telling what is happening to them. */
+  disclosure: number;
+}
+
+export class ScorerDataError extends Error {
+  constructor(message: string) {
+    super(`scorer weights: ${message}`);
+    this.name = 'ScorerDataError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Feature hashing
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function hashString(seed: number, s: string): number {
+  let h = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ (b >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12) ^ b, 0x297a2d39);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+const SEED_WORD = 0x1001;
+const SEED_EN = 0x2002;
+const SEED_ACCENT = 0x3003;
+const SEED_BIGRAM = 0x4004;
+const SEED_CHAR = 0x5005;
+const SEED_RULE = 0x6006;
+const SEED_LONG = 0x7007;
+
+/** Hashes of one folded word: the word itself and its character n-grams (cached: chat repeats words). */
+const wordFeatureCache = new Map<string, Uint32Array>();
+const WORD_CACHE_LIMIT = 50_000;
+
+function wordFeatures(word: string): Uint32Array {
+  const cached = wordFeatureCache.get(word);
+  if (cached) return cached;
+  const padded = ` ${word} `;
+  const out: number[] = [hashString(SEED_WORD, word)];
+  for (let start = 0; start + 3 <= padded.length; start++) {
+    let h = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
+    for (let k = 0; k < 5 && start + k < padded.length; k++) {
+      h = Math.imul(h ^ padded.charCodeAt(start + k), FNV_PRIME) >>> 0;
+      if (k >= 2) out.push(mix(h, k));
+    }
+  }
+  const features = Uint32Array.from(out);
+  if (wordFeatureCache.size >= WORD_CACHE_LIMIT) wordFeatureCache.clear();
+  wordFeatureCache.set(word, features);
+  return features;
+}
+
+/** The features of one message: text features (each weighs 1/√count) and rule features (each weighs 1). */
+export interface MessageFeatures {
+  text: number[];
+  /** For each text feature, the raw token it came from (used to explain a score). */
+  textToken: number[];
+  rules: number[];
+  tokens: RawToken[];
+}
+
+/** Extract the features of a message; `ruleCategories` are the categories of the rules that fired on it. */
+export function extractFeatures(text: string, ruleCategories: readonly CategoryId[] = []): MessageFeatures {
+  const tokens = tokenize(text.length > MODEL_MAX_CHARS ? text.slice(0, MODEL_MAX_CHARS) : text);
+  const features: number[] = [];
+  const featureToken: number[] = [];
+  let previous = 0;
+  let havePrevious = false;
+  for (let t = 0; t < tokens.length; t++) {
+    const raw = tokens[t].raw;
+    const expanded = expandedToken(raw);
+    const vi = expanded.vi;
+    for (let w = 0; w < vi.length; w++) {
+      const word = vi[w];
+      const wf = wordFeatures(word);
+      for (let k = 0; k < wf.length; k++) {
+        features.push(wf[k]);
+        featureToken.push(t);
+      }
+      if (havePrevious) {
+        features.push(mix(previous ^ SEED_BIGRAM, wf[0]));
+        featureToken.push(t);
+      }
+      previous = wf[0];
+      havePrevious = true;
+    }
+    const en = expanded.en;
+    if (en.length !== vi.length || en[0] !== vi[0]) {
+      for (let w = 0; w < en.length; w++) {
+        features.push(hashString(SEED_EN, en[w]));
+        featureToken.push(t);
+      }
+    }
+    const accented = expanded.viAccented;
+    if (accented.length === vi.length && accented[0] !== vi[0]) {
+      for (let w = 0; w < accented.length; w++) {
+        features.push(hashString(SEED_ACCENT, accented[w]));
+        featureToken.push(t);
+      }
+    }
+  }
+  // A length bucket, so the bias can differ between "ok" and a paragraph.
+  features.push(mix(SEED_LONG, Math.min(6, Math.floor(Math.log2(1 + tokens.length)))));
+  featureToken.push(-1);
+  const rules: number[] = [];
+  for (const category of new Set(ruleCategories)) rules.push(hashString(SEED_RULE, category));
+  if (ruleCategories.length) rules.push(hashString(SEED_RULE, ruleCategories.length > 1 ? '*many' : '*one'));
+  return { text: features, textToken: featureToken, rules, tokens };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inference
+
+export interface ScorerResult {
+  /** Calibrated probabilities, by head. */
+  risky: number;
+  categories: Record<CategoryId, number>;
+  talk: number;
+  disclosure: number;
+  /** The categories to name, strongest first (empty unless `flagged`). */
+  named: CategoryId[];
+  flagged: boolean;
+}
+
+export interface Explanation {
+  /** Offsets into the original text (UTF-16), end exclusive, of the words that raised the score most. */
+  start: number;
+  end: number;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function decodeInt8(base64: string, expected: number, what: string): Int8Array {
+  let binary: string;
+  try {
+    binary = atob(base64);
+  } catch {
+    throw new ScorerDataError(`${what} is not base64`);
+  }
+  if (binary.length !== expected) throw new ScorerDataError(`${what} has ${binary.length} weights, expected ${expected}`);
+  const out = new Int8Array(expected);
+  for (let i = 0; i < expected; i++) out[i] = (binary.charCodeAt(i) << 24) >> 24;
+  return out;
+}
+
+function finiteArray(value: unknown, length: number, what: string): number[] {
+  if (!Array.isArray(value) || value.length !== length || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new ScorerDataError(`${what} must be ${length} finite numbers`);
+  }
+  return value as number[];
+}
+
+/** Check a parsed weights file and decode its tables; throws ScorerDataError naming the first problem. */
+export function parseScorerData(value: unknown): Scorer {
+  if (typeof value !== 'object' || value === null) throw new ScorerDataError('not an object');
+  const data = value as Partial<ScorerData>;
+  if (data.format !== SCORER_FORMAT) throw new ScorerDataError(`format must be "${SCORER_FORMAT}"`);
+  if (data.version !== SCORER_VERSION) throw new ScorerDataError(`version ${String(data.version)} is not supported (expected ${SCORER_VERSION})`);
+  if (!Array.isArray(data.heads) || data.heads.join() !== HEADS.join()) throw new ScorerDataError(`heads must be ${HEADS.join(', ')}`);
+  const bits = (x: unknown, what: string): number => {
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < 8 || x > 22) throw new ScorerDataError(`${what} must be an integer from 8 to 22`);
+    return x;
+  };
+  const riskyBits = bits(data.riskyBits, 'riskyBits');
+  const sharedBits = bits(data.sharedBits, 'sharedBits');
+  const bias = finiteArray(data.bias, HEADS.length, 'bias');
+  const scale = finiteArray(data.scale, HEADS.length, 'scale');
+  if (!Array.isArray(data.calibration) || data.calibration.length !== HEADS.length) throw new ScorerDataError(`calibration must have ${HEADS.length} entries`);
+  const calibration = data.calibration.map((c, i) => {
+    const [a, b] = finiteArray([c?.a, c?.b], 2, `calibration[${i}]`);
+    return { a, b };
+  });
+  const t = data.thresholds;
+  if (!t) throw new ScorerDataError('thresholds missing');
+  const [flag, veto, category, talk, disclosure] = finiteArray([t.flag, t.veto, t.category, t.talk, t.disclosure], 5, 'thresholds');
+  if (typeof data.riskyWeights !== 'string' || typeof data.sharedWeights !== 'string') throw new ScorerDataError('weight tables missing');
+  return new Scorer({
+    riskyBits,
+    sharedBits,
+    bias,
+    scale,
+    calibration,
+    thresholds: { flag, veto, category, talk, disclosure },
+    risky: decodeInt8(data.riskyWeights, 2 ** riskyBits, 'riskyWeights'),
+    shared: decodeInt8(data.sharedWeights, 2 ** sharedBits * SHARED_HEADS, 'sharedWeights'),
+  });
+}
+
+export interface ScorerTables {
+  riskyBits: number;
+  sharedBits: number;
+  bias: readonly number[];
+  scale: readonly number[];
+  calibration: ReadonlyArray<{ a: number; b: number }>;
+  thresholds: ScorerThresholds;
+  /** Weights as stored: int8 (shipped) or float (while training). */
+  risky: ArrayLike<number>;
+  shared: ArrayLike<number>;
+}
+
+const CATEGORY_HEAD_START = 1;
+
+export class Scorer {
+  readonly thresholds: ScorerThresholds;
+  private readonly riskyMask: number;
+  private readonly sharedMask: number;
+  private readonly raw = new Float64Array(HEADS.length);
+
+  constructor(private readonly tables: ScorerTables) {
+    this.thresholds = tables.thresholds;
+    this.riskyMask = 2 ** tables.riskyBits - 1;
+    this.sharedMask = 2 ** tables.sharedBits - 1;
+  }
+
+  /** Raw (uncalibrated) scores of every head for these features, into `out`. */
+  rawScores(features: MessageFeatures, out: Float64Array = this.raw): Float64Array {
+    const { scale, bias } = this.tables;
+    const heads = HEADS.length;
+    const sums = out;
+    sums.fill(0);
+    const text = features.text;
+    const textValue = text.length ? 1 / Math.sqrt(text.length) : 0;
+    for (let i = 0; i < text.length; i++) this.addWeights(sums, text[i], textValue);
+    for (const h of features.rules) this.addWeights(sums, h, 1);
+    for (let k = 0; k < heads; k++) sums[k] = bias[k] + sums[k] * scale[k];
+    return sums;
+  }
+
+  probability(head: number, raw: number): number {
+    const { a, b } = this.tables.calibration[head];
+    return sigmoid(a * raw + b);
+  }
+
+  /**
+   * The scores of a message without materialising its features: each word's own features (the word and its
+   * character n-grams) are summed once per word and cached, so a message costs one lookup per word plus its
+   * bigrams. Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it).
+   */
+  rawScoresOf(text: string, ruleCategories: readonly CategoryId[] = []): Float64Array {
+    const tokens = tokenize(text.length > MODEL_MAX_CHARS ? text.slice(0, MODEL_MAX_CHARS) : text);
+    const sums = this.raw;
+    sums.fill(0);
+    let count = 0;
+    let previous = 0;
+    let havePrevious = false;
+    for (let t = 0; t < tokens.length; t++) {
+      const expanded = expandedToken(tokens[t].raw);
+      const vi = expanded.vi;
+      for (let w = 0; w < vi.length; w++) {
+        const vector = this.wordVector(vi[w]);
+        for (let k = 0; k < HEADS.length; k++) sums[k] += vector[k];
+        count += vector[HEADS.length];
+        const hash = vector[HEADS.length + 1];
+        if (havePrevious) {
+          this.addWeights(sums, mix(previous ^ SEED_BIGRAM, hash), 1);
+          count++;
+        }
+        previous = hash;
+        havePrevious = true;
+      }
+      const en = expanded.en;
+      if (en.length !== vi.length || en[0] !== vi[0]) {
+        for (let w = 0; w < en.length; w++) this.addWeights(sums, hashString(SEED_EN, en[w]), 1);
+        count += en.length;
+      }
+      const accented = expanded.viAccented;
+      if (accented.length === vi.length && accented[0] !== vi[0]) {
+        for (let w = 0; w < accented.length; w++) this.addWeights(sums, hashString(SEED_ACCENT, accented[w]), 1);
+        count += accented.length;
+      }
+    }
+    this.addWeights(sums, mix(SEED_LONG, Math.min(6, Math.floor(Math.log2(1 + tokens.length)))), 1);
+    count++;
+    const value = 1 / Math.sqrt(count);
+    for (let k = 0; k < HEADS.length; k++) sums[k] *= value;
+    const ruleSeen = new Set<CategoryId>();
+    for (const category of ruleCategories) {
+      if (ruleSeen.has(category)) continue;
+      ruleSeen.add(category);
+      this.addWeights(sums, hashString(SEED_RULE, category), 1);
+    }
+    if (ruleCategories.length) this.addWeights(sums, hashString(SEED_RULE, ruleCategories.length > 1 ? '*many' : '*one'), 1);
+    const { scale, bias } = this.tables;
+    for (let k = 0; k < HEADS.length; k++) sums[k] = bias[k] + sums[k] * scale[k];
+    return sums;
+  }
+
+  /** Unscaled weights of one feature added to `sums` (× value). */
+  private addWeights(sums: Float64Array, h: number, value: number): void {
+    const { risky, shared } = this.tables;
+    sums[0] += risky[h & this.riskyMask] * value;
+    const base = (h & this.sharedMask) * SHARED_HEADS;
+    for (let k = 0; k < SHARED_HEADS; k++) sums[k + 1] += shared[base + k] * value;
+  }
+
+  /** Per word: the unscaled sums of its own features per head, their count, and the word's hash (cached). */
+  private readonly wordVectors = new Map<string, Float64Array>();
+  private wordVector(word: string): Float64Array {
+    let vector = this.wordVectors.get(word);
+    if (vector) return vector;
+    const features = wordFeatures(word);
+    vector = new Float64Array(HEADS.length + 2);
+    for (let i = 0; i < features.length; i++) this.addWeights(vector, features[i], 1);
+    vector[HEADS.length] = features.length;
+    vector[HEADS.length + 1] = features[0];
+    if (this.wordVectors.size >= WORD_CACHE_LIMIT) this.wordVectors.clear();
+    this.wordVectors.set(word, vector);
+    return vector;
+  }
+
+  score(text: string, ruleCategories: readonly CategoryId[] = []): ScorerResult {
+    return this.resultOf(this.rawScoresOf(text, ruleCategories));
+  }
+
+  scoreFeatures(features: MessageFeatures): ScorerResult {
+    return this.resultOf(this.rawScores(features));
+  }
+
+  private resultOf(raw: Float64Array): ScorerResult {
+    const risky = this.probability(0, raw[0]);
+    const categories = {} as Record<CategoryId, number>;
+    let best: CategoryId = CATEGORY_IDS[0];
+    for (let i = 0; i < CATEGORY_IDS.length; i++) {
+      const p = this.probability(CATEGORY_HEAD_START + i, raw[CATEGORY_HEAD_START + i]);
+      categories[CATEGORY_IDS[i]] = p;
+      if (p > categories[best]) best = CATEGORY_IDS[i];
+    }
+    const talk = this.probability(HEAD_INDEX.talk_about, raw[HEAD_INDEX.talk_about]);
+    const disclosure = this.probability(HEAD_INDEX.self_disclosure, raw[HEAD_INDEX.self_disclosure]);
+    const flagged = risky >= this.thresholds.flag;
+    const named: CategoryId[] = [];
+    if (flagged) {
+      named.push(best);
+      const others = CATEGORY_IDS.filter((c) => c !== best && categories[c] >= this.thresholds.category);
+      others.sort((x, y) => categories[y] - categories[x]);
+      named.push(...others.slice(0, 2));
+    }
+    return { risky, categories, talk, disclosure, named, flagged };
+  }
+
+  /**
+   * The words that raised a head's score most: the token with the largest positive contribution, widened to its
+   * neighbours while they also push the score up (at most five words). Null when nothing pushed it up.
+   */
+  explain(features: MessageFeatures, head: Head): Explanation | null {
+    const index = HEAD_INDEX[head];
+    const { risky, shared, scale } = this.tables;
+    const perToken = new Float64Array(features.tokens.length);
+    const value = features.text.length ? 1 / Math.sqrt(features.text.length) : 0;
+    for (let i = 0; i < features.text.length; i++) {
+      const token = features.textToken[i];
+      if (token < 0) continue;
+      const h = features.text[i];
+      const w = index === 0 ? risky[h & this.riskyMask] : shared[(h & this.sharedMask) * SHARED_HEADS + index - 1];
+      perToken[token] += w * value * scale[index];
+    }
+    let best = -1;
+    for (let t = 0; t < perToken.length; t++) if (perToken[t] > 0 && (best < 0 || perToken[t] > perToken[best])) best = t;
+    if (best < 0) return null;
+    let from = best;
+    let to = best;
+    const floor = perToken[best] * 0.25;
+    while (to - from < 4) {
+      const left = from > 0 ? perToken[from - 1] : -Infinity;
+      const right = to + 1 < perToken.length ? perToken[to + 1] : -Infinity;
+      if (Math.max(left, right) < floor) break;
+      if (left >= right) from--;
+      else to++;
+    }
+    return { start: features.tokens[from].start, end: features.tokens[to].end };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * From the labelled corpus to a weights file: features (the engine's own extractor, with the bundled rules' hits),
+ * training on the train split, Platt calibration and thresholds on the calibration split. `npm run train` calls
+ * `trainScorer` on everything; `npm run eval` also calls it with one source left out at a time.
+ */
+import { createEngine, type Engine } from '../../lib/engine';
+import { decideMessage } from '../../lib/engine/combine';
+import { extractFeatures, HEADS, HEAD_INDEX, parseScorerData, SCORER_FORMAT, SCORER_VERSION, Scorer, type ScorerData, type ScorerThresholds } from '../../lib/engine/scorer';
+import { CATEGORY_IDS } from '../../lib/engine/taxonomy';
+import { loadBundledRules } from '../../lib/node/rule-files';
+import { isPositive, type LabelledMessage } from '../corpus/load';
+import { DEFAULT_TRAIN_OPTIONS, fitPlatt, quantize, toBase64, trainLogistic, uncalibratedScorer, type TrainingExample, type TrainOptions } from './logistic';
+
+let rulesEngine: Engine | undefined;
+/** The bundled rules alone, for the rule-hit features (the same rules the extension ships). */
+export function ruleEngine(): Engine {
+  return (rulesEngine ??= createEngine(loadBundledRules()));
+}
+
+const featureCache = new Map<string, ReturnType<typeof extractFeatures>>();
+export function featuresOf(text: string): ReturnType<typeof extractFeatures> {
+  let features = featureCache.get(text);
+  if (!features) {
+    const categories = ruleEngine().analyze(text).map((f) => f.category);
+    features = extractFeatures(text, categories);
+    featureCache.set(text, features);
+  }
+  return features;
+}
+
+export function targetsOf(message: Pick<LabelledMessage, 'kind' | 'categories'>): Uint8Array {
+  const targets = new Uint8Array(HEADS.length);
+  if (isPositive(message)) {
+    targets[0] = 1;
+    for (const c of message.categories) targets[HEAD_INDEX[c]] = 1;
+  }
+  if (message.kind === 'talk_about') targets[HEAD_INDEX.talk_about] = 1;
+  if (message.kind === 'self_disclosure') targets[HEAD_INDEX.self_disclosure] = 1;
+  return targets;
+}
+
+/**
+ * Real ordinary lines weigh less than written ones: there are many more of them and they are easy; the written hard
+ * negatives (talk about scams, surprise parties) are what the model must learn to tell apart.
+ */
+export const REAL_WEIGHT = 0.2;
+
+export function examplesOf(messages: readonly LabelledMessage[]): TrainingExample[] {
+  return messages.map((m) => ({ features: featuresOf(m.text), targets: targetsOf(m), weight: m.origin === 'real' ? REAL_WEIGHT : 1 }));
+}
+
+/** Message-level decision of the engine for one message, with these thresholds (see lib/engine/combine.ts). */
+export function flaggedAt(scorer: Scorer, text: string, thresholds: ScorerThresholds): boolean {
+  const features = featuresOf(text);
+  const result = scorer.scoreFeatures(features);
+  const ruleWeights = ruleEngine().analyze(text).map((f) => f.weight);
+  return decideMessage(result, ruleWeights, thresholds).flagged;
+}
+
+interface Candidate {
+  thresholds: ScorerThresholds;
+  recall: number;
+  precision: number;
+  realRate: number;
+}
+
+/**
+ * Thresholds that keep precision ≥ 0.96 on written calibration text and flag ≤ 0.5% of real calibration lines,
+ * with the best recall; when none does, the best F1.
+ */
+export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledMessage[]): ScorerThresholds {
+  const written = calibration.filter((m) => m.origin !== 'real');
+  const real = calibration.filter((m) => m.origin === 'real');
+  const scored = (list: readonly LabelledMessage[]) =>
+    list.map((m) => {
+      const features = featuresOf(m.text);
+      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights: ruleEngine().analyze(m.text).map((f) => f.weight) };
+    });
+  const writtenScored = scored(written);
+  const realScored = scored(real);
+  const candidates: Candidate[] = [];
+  for (const flag of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]) {
+    for (const vetoShare of [0.1, 0.25, 0.5, 1]) {
+      const thresholds: ScorerThresholds = { flag, veto: flag * vetoShare, category: 0.5, talk: 0.5, disclosure: 0.5 };
+      let tp = 0, fp = 0, fn = 0;
+      for (const s of writtenScored) {
+        const flagged = decideMessage(s.result, s.ruleWeights, thresholds).flagged;
+        if (flagged && s.positive) tp++;
+        else if (flagged) fp++;
+        else if (s.positive) fn++;
+      }
+      let realFlagged = 0;
+      for (const s of realScored) if (decideMessage(s.result, s.ruleWeights, thresholds).flagged) realFlagged++;
+      candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision: tp / Math.max(1, tp + fp), realRate: realFlagged / Math.max(1, realScored.length) });
+    }
+  }
+  const acceptable = candidates.filter((c) => c.precision >= 0.96 && c.realRate <= 0.005);
+  const pool = acceptable.length ? acceptable : candidates;
+  const key = (c: Candidate): number => (acceptable.length ? c.recall : (2 * c.precision * c.recall) / Math.max(1e-9, c.precision + c.recall));
+  pool.sort((a, b) => key(b) - key(a) || b.thresholds.flag - a.thresholds.flag);
+  return pool[0].thresholds;
+}
+
+export interface TrainedScorer {
+  data: ScorerData;
+  scorer: Scorer;
+}
+
+export function trainScorer(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, record: Record<string, unknown> = {}): TrainedScorer {
+  const model = quantize(trainLogistic(examplesOf(train), options));
+  const raw = uncalibratedScorer(model);
+  const calibrationExamples = examplesOf(calibration);
+  const rawScores = HEADS.map(() => new Float64Array(calibrationExamples.length));
+  const buffer = new Float64Array(HEADS.length);
+  calibrationExamples.forEach((example, i) => {
+    const scores = raw.rawScores(example.features, buffer);
+    for (let k = 0; k < HEADS.length; k++) rawScores[k][i] = scores[k];
+  });
+  const calibrationParams = HEADS.map((_, k) =>
+    fitPlatt(
+      rawScores[k],
+      calibrationExamples.map((e) => e.targets[k]),
+    ),
+  );
+  const provisional = new Scorer({ ...model, calibration: calibrationParams, thresholds: { flag: 0.5, veto: 0.25, category: 0.5, talk: 0.5, disclosure: 0.5 } });
+  const thresholds = chooseThresholds(provisional, calibration);
+  const count = (list: readonly LabelledMessage[]) => ({
+    messages: list.length,
+    positive: list.filter(isPositive).length,
+    real: list.filter((m) => m.origin === 'real').length,
+    byCategory: Object.fromEntries(CATEGORY_IDS.map((c) => [c, list.filter((m) => m.categories.includes(c)).length])),
+  });
+  const data: ScorerData = {
+    format: SCORER_FORMAT,
+    version: SCORER_VERSION,
+    trainedOn: { ...record, options, train: count(train), calibration: count(calibration) },
+    riskyBits: model.riskyBits,
+    sharedBits: model.sharedBits,
+    heads: [...HEADS],
+    bias: model.bias.map((b) => Math.round(b * 1e6) / 1e6),
+    scale: model.scale,
+    calibration: calibrationParams.map(({ a, b }) => ({ a: Math.round(a * 1e6) / 1e6, b: Math.round(b * 1e6) / 1e6 })),
+    thresholds,
+    riskyWeights: toBase64(model.risky),
+    sharedWeights: toBase64(model.shared),
+  };
+  // The scorer is read back from the data, so what is measured is exactly what ships.
+  return { data, scorer: parseScorerData(data) };
+}

@@ -1,0 +1,245 @@
+/**
+ * The learned scorer (lib/engine/scorer.ts), its training (scripts/training) and how the engine combines it with
+ * the rules (lib/engine/combine.ts).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../lib/engine';
+import { combineFindings, decideMessage, DISCOUNT, modelWeight } from '../../lib/engine/combine';
+import { ConversationRiskTracker } from '../../lib/engine/risk';
+import { extractFeatures, HEADS, parseScorerData, Scorer, ScorerDataError, type ScorerData, type ScorerResult } from '../../lib/engine/scorer';
+import type { Finding } from '../../lib/engine/types';
+import { loadBundledRules } from '../../lib/node/rule-files';
+import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
+import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
+import { targetsOf } from '../../scripts/training/pipeline';
+
+const shippedText = readFileSync(SCORER_FILE, 'utf8');
+const shipped = JSON.parse(shippedText) as ScorerData;
+const scorer = loadShippedScorer();
+
+describe('the shipped weights file', () => {
+  it('is at most 2 MB and says what it was trained on', () => {
+    expect(statSync(SCORER_FILE).size).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(shipped.trainedOn).toHaveProperty('train');
+    expect(shipped.heads).toEqual([...HEADS]);
+  });
+
+  it('has thresholds that are probabilities, the veto below the flag', () => {
+    const t = shipped.thresholds;
+    for (const value of Object.values(t)) {
+      expect(value).toBeGreaterThan(0);
+      expect(value).toBeLessThan(1);
+    }
+    expect(t.veto).toBeLessThanOrEqual(t.flag);
+  });
+});
+
+describe('parseScorerData refuses a damaged file with the reason', () => {
+  const cases: Array<[string, (d: Record<string, unknown>) => unknown, RegExp]> = [
+    ['not an object', () => 'weights', /not an object/],
+    ['another format', (d) => ({ ...d, format: 'x' }), /format/],
+    ['a newer version', (d) => ({ ...d, version: 99 }), /version 99/],
+    ['other heads', (d) => ({ ...d, heads: ['risky'] }), /heads/],
+    ['absurd table sizes', (d) => ({ ...d, riskyBits: 40 }), /riskyBits/],
+    ['a NaN bias', (d) => ({ ...d, bias: (d.bias as number[]).map(() => Number.NaN) }), /bias/],
+    ['a short table', (d) => ({ ...d, riskyWeights: 'AAAA' }), /riskyWeights has 3 weights/],
+    ['a table that is not base64', (d) => ({ ...d, sharedWeights: '***' }), /not base64/],
+    ['missing thresholds', (d) => ({ ...d, thresholds: undefined }), /thresholds/],
+    ['a string threshold', (d) => ({ ...d, thresholds: { ...(d.thresholds as object), flag: '0.5' } }), /thresholds/],
+  ];
+  for (const [name, damage, message] of cases) {
+    it(name, () => {
+      const damaged = damage(JSON.parse(shippedText) as Record<string, unknown>);
+      expect(() => parseScorerData(damaged)).toThrow(ScorerDataError);
+      expect(() => parseScorerData(damaged)).toThrow(message);
+    });
+  }
+});
+
+describe('scoring', () => {
+  const texts = [
+    'ok see you at practice tmr',
+    'dont tell ur parents about us, this is our secret ok?',
+    'Tôi là cán bộ công an, em đang liên quan đến vụ án rửa tiền, không được nói với ai',
+    'toi la can bo cong an, em dang lien quan den vu an rua tien',
+    'e nhiêu tuổi r? bme có kiểm tra đt ko',
+    '',
+    '🤫📸 u up?',
+    'a'.repeat(5000) + ' send pics',
+  ];
+
+  it('the per-word fast path gives the same scores as the features it stands for', () => {
+    for (const text of texts) {
+      for (const categories of [[], ['secrecy'], ['secrecy', 'money', 'secrecy']] as const) {
+        const fast = Array.from(scorer.rawScoresOf(text, categories));
+        const slow = Array.from(scorer.rawScores(extractFeatures(text, categories), new Float64Array(HEADS.length)));
+        fast.forEach((value, k) => expect(value).toBeCloseTo(slow[k], 9));
+      }
+    }
+  });
+
+  it('reads Vietnamese with and without diacritics alike', () => {
+    const accented = scorer.score(texts[2]).risky;
+    const plain = scorer.score(texts[3]).risky;
+    expect(Math.abs(accented - plain)).toBeLessThan(0.15);
+  });
+
+  it('explains a score with words of the message', () => {
+    const text = texts[1];
+    const features = extractFeatures(text);
+    const span = scorer.explain(features, 'risky');
+    expect(span).not.toBeNull();
+    expect(span!.start).toBeGreaterThanOrEqual(0);
+    expect(span!.end).toBeLessThanOrEqual(text.length);
+    expect(span!.end).toBeGreaterThan(span!.start);
+  });
+});
+
+describe('training', () => {
+  const words = ['secret', 'hotel', 'alone', 'police', 'homework', 'pizza', 'football', 'party'];
+  const examples = (): TrainingExample[] =>
+    Array.from({ length: 400 }, (_, i) => {
+      const risky = i % 2 === 0;
+      const pick = Math.floor(i / 2) % 4;
+      const text = `${risky ? words[pick] : words[4 + pick]} ${words[(i * 7) % 8]} message ${i % 13}`;
+      return { features: extractFeatures(text), targets: targetsOf({ kind: risky ? 'risky' : 'benign', categories: risky ? ['secrecy'] : [] }), weight: 1 };
+    });
+  const options = { riskyBits: 12, sharedBits: 10, epochs: 3, learningRate: 0.2, l2: 1e-6, seed: 7 };
+
+  it('is deterministic: the same data and seed give the same weights bit for bit', () => {
+    const a = quantize(trainLogistic(examples(), options));
+    const b = quantize(trainLogistic(examples(), options));
+    expect(toBase64(a.risky)).toBe(toBase64(b.risky));
+    expect(toBase64(a.shared)).toBe(toBase64(b.shared));
+    const c = quantize(trainLogistic(examples(), { ...options, seed: 8 }));
+    expect(toBase64(c.risky)).not.toBe(toBase64(a.risky));
+  });
+
+  it('learns which words make a message risky, and its category', () => {
+    const model = quantize(trainLogistic(examples(), { ...options, epochs: 8 }));
+    const trained = new Scorer({ ...model, calibration: HEADS.map(() => ({ a: 1, b: 0 })), thresholds: { flag: 0.5, veto: 0.2, category: 0.5, talk: 0.5, disclosure: 0.5 } });
+    const risky = trained.score('secret hotel message 3');
+    const benign = trained.score('homework pizza message 3');
+    expect(risky.risky).toBeGreaterThan(0.8);
+    expect(benign.risky).toBeLessThan(0.2);
+    expect(risky.categories.secrecy).toBeGreaterThan(benign.categories.secrecy);
+  });
+
+  it('calibrates: Platt scaling of a noisy score recovers its probabilities', () => {
+    const raw: number[] = [];
+    const targets: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const x = (i % 200) / 20 - 5;
+      raw.push(x);
+      // True probability sigmoid(2x - 1), sampled deterministically.
+      targets.push((i * 0.618033) % 1 < 1 / (1 + Math.exp(-(2 * x - 1))) ? 1 : 0);
+    }
+    const { a, b } = fitPlatt(raw, targets);
+    expect(a).toBeGreaterThan(1.6);
+    expect(a).toBeLessThan(2.4);
+    expect(b).toBeGreaterThan(-1.4);
+    expect(b).toBeLessThan(-0.6);
+  });
+});
+
+describe('rules and scorer together', () => {
+  const thresholds = { flag: 0.8, veto: 0.1, category: 0.5, talk: 0.5, disclosure: 0.5 };
+  const result = (risky: number, talk = 0, disclosure = 0): ScorerResult => ({
+    risky,
+    talk,
+    disclosure,
+    categories: {} as ScorerResult['categories'],
+    named: risky >= thresholds.flag ? ['secrecy'] : [],
+    flagged: risky >= thresholds.flag,
+  });
+
+  it('flags what the scorer is sure of, and a rule hit the scorer does not rule out', () => {
+    expect(decideMessage(result(0.9), [], thresholds).flagged).toBe(true);
+    expect(decideMessage(result(0.3), [3], thresholds).flagged).toBe(true);
+    expect(decideMessage(result(0.05), [3], thresholds).flagged).toBe(false);
+    expect(decideMessage(result(0.3), [], thresholds).flagged).toBe(false);
+  });
+
+  it('never flags talk about danger, and marks disclosure', () => {
+    expect(decideMessage(result(0.3, 0.9), [4], thresholds)).toMatchObject({ flagged: false, talk: true, trustRules: false });
+    expect(decideMessage(result(0.9, 0.1, 0.8), [], thresholds)).toMatchObject({ flagged: true, disclosure: true });
+  });
+
+  it('gives model findings a weight between 2 and 5 that grows with certainty', () => {
+    expect(modelWeight(0.8, 0.8)).toBe(2);
+    expect(modelWeight(1, 0.8)).toBe(5);
+    expect(modelWeight(0.9, 0.8)).toBeGreaterThan(2);
+  });
+
+  const finding = (ruleId: string, weight = 3): Finding => ({
+    ruleId,
+    category: 'secrecy',
+    language: 'en',
+    weight,
+    start: 0,
+    end: 4,
+    matched: 'dont',
+    adviceKey: 'secrecy',
+    selfCompliance: false,
+  });
+
+  it('keeps a doubted rule finding visible at a fifth of its weight; an imported rule is never overruled', () => {
+    const text = "don't tell anyone";
+    const combined = combineFindings({
+      text,
+      ruleFindings: [finding('en-bundled'), finding('en-imported')],
+      isUserRule: (id) => id === 'en-imported',
+      scorer,
+      features: () => extractFeatures(text),
+      result: result(0.01),
+      language: () => 'en',
+      minShownWeight: 1,
+    });
+    expect(combined.decision.flagged).toBe(false);
+    expect(combined.findings).toEqual([{ ...finding('en-bundled'), weight: 0.6, evidence: 'doubt' }, finding('en-imported')]);
+  });
+
+  it('adds a model finding on words of the message when no rule named the category', () => {
+    const text = 'keep this between us and never mention me to your mum';
+    const combined = combineFindings({
+      text,
+      ruleFindings: [],
+      isUserRule: () => false,
+      scorer,
+      features: () => extractFeatures(text),
+      result: result(0.95),
+      language: () => 'en',
+      minShownWeight: 1,
+    });
+    expect(combined.findings).toHaveLength(1);
+    const [model] = combined.findings;
+    expect(model.ruleId).toBe('model-secrecy');
+    expect(model.matched).toBe(text.slice(model.start, model.end));
+    expect(model.matched.length).toBeGreaterThan(0);
+  });
+
+  it('counts a disclosure by the user in full, where the user’s own words otherwise count 0.3', () => {
+    const plain = new ConversationRiskTracker();
+    plain.add({ id: '1', from: 'self', ts: 0 }, [finding('en-x', 4)]);
+    const disclosed = new ConversationRiskTracker();
+    disclosed.add({ id: '1', from: 'self', ts: 0 }, [{ ...finding('en-x', 4), evidence: 'disclosure' }]);
+    expect(disclosed.current.score).toBeGreaterThan(plain.current.score * 2);
+  });
+
+  it('talk about danger makes no dangerous combination', () => {
+    const talk = new ConversationRiskTracker();
+    talk.add({ id: '1', from: 'other' }, [{ ...finding('en-a', 4 * DISCOUNT), category: 'impersonation', evidence: 'talk' }, { ...finding('en-b', 4 * DISCOUNT), evidence: 'talk' }]);
+    const real = new ConversationRiskTracker();
+    real.add({ id: '1', from: 'other' }, [{ ...finding('en-a', 4), category: 'impersonation' }, finding('en-b', 4)]);
+    expect(talk.current.alert).toBe(false);
+    expect(real.current.score).toBeGreaterThan(talk.current.score + 3);
+  });
+
+  it('the engine with the shipped scorer still runs every rule example it can, and flags a clear demand', () => {
+    const engine = createEngine(loadBundledRules(), { scorer });
+    const flagged = engine.conversation().add({ id: '1', from: 'other', text: 'Send me a pic without your top now or I will post your other pics to all your followers' });
+    expect(flagged.flagged).toBe(true);
+    expect(engine.conversation().add({ id: '1', from: 'other', text: 'see u at practice at 5, bring water' }).flagged).toBe(false);
+  });
+});
