@@ -272,7 +272,5 @@ export function isPositive(message: Pick<LabelledMessage, 'kind'>): boolean {
   return message.kind === 'risky' || message.kind === 'self_disclosure';
 }
 
-/** The same text with Vietnamese diacritics removed, as many people type it. */
-export function stripDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
-}
+/** The same text with Vietnamese diacritics removed, as many people type it (the normaliser's own folding). */
+export { foldDiacritics as stripDiacritics } from '../../lib/engine/normalize';
