@@ -46,10 +46,6 @@ function explainSpan(scorer: Scorer, features: MessageFeatures, category: Findin
   return scorer.explain(features, category) ?? scorer.explain(features, 'risky') ?? { start: 0, end: Math.min(text.length, 80) };
 }
 
-export function isModelFinding(finding: Pick<Finding, 'ruleId'>): boolean {
-  return finding.ruleId.startsWith(MODEL_RULE_PREFIX);
-}
-
 export interface CombineInput {
   text: string;
   ruleFindings: readonly Finding[];

@@ -144,6 +144,6 @@ export type { CompileProblem, PrecompiledPhrases } from './matcher';
 export { precompilePhrases } from './matcher';
 export * from './taxonomy';
 export { parseScorerData, Scorer, ScorerDataError, type ScorerData } from './scorer';
-export { isModelFinding, MODEL_RULE_PREFIX } from './combine';
+export { MODEL_RULE_PREFIX } from './combine';
 export type * from './types';
 export type { Rule, RulePack, Pattern, Macros } from './rule-schema';

@@ -17,15 +17,26 @@ export function ruleEngine(): Engine {
   return (rulesEngine ??= createEngine(loadBundledRules()));
 }
 
-const featureCache = new Map<string, ReturnType<typeof extractFeatures>>();
-export function featuresOf(text: string): ReturnType<typeof extractFeatures> {
-  let features = featureCache.get(text);
-  if (!features) {
-    const categories = ruleEngine().analyze(text).map((f) => f.category);
-    features = extractFeatures(text, categories);
-    featureCache.set(text, features);
+interface MessageAnalysis {
+  features: ReturnType<typeof extractFeatures>;
+  /** Weights of the bundled rules that fired (the engine's `decideMessage` needs them). */
+  ruleWeights: number[];
+}
+
+/** The bundled rules run once per distinct text: training, calibration and threshold choice all read this. */
+const analysisCache = new Map<string, MessageAnalysis>();
+function analysisOf(text: string): MessageAnalysis {
+  let analysis = analysisCache.get(text);
+  if (!analysis) {
+    const findings = ruleEngine().analyze(text);
+    analysis = { features: extractFeatures(text, findings.map((f) => f.category)), ruleWeights: findings.map((f) => f.weight) };
+    analysisCache.set(text, analysis);
   }
-  return features;
+  return analysis;
+}
+
+export function featuresOf(text: string): ReturnType<typeof extractFeatures> {
+  return analysisOf(text).features;
 }
 
 export function targetsOf(message: Pick<LabelledMessage, 'kind' | 'categories'>): Uint8Array {
@@ -49,14 +60,6 @@ export function examplesOf(messages: readonly LabelledMessage[]): TrainingExampl
   return messages.map((m) => ({ features: featuresOf(m.text), targets: targetsOf(m), weight: m.origin === 'real' ? REAL_WEIGHT : 1 }));
 }
 
-/** Message-level decision of the engine for one message, with these thresholds (see lib/engine/combine.ts). */
-export function flaggedAt(scorer: Scorer, text: string, thresholds: ScorerThresholds): boolean {
-  const features = featuresOf(text);
-  const result = scorer.scoreFeatures(features);
-  const ruleWeights = ruleEngine().analyze(text).map((f) => f.weight);
-  return decideMessage(result, ruleWeights, thresholds).flagged;
-}
-
 interface Candidate {
   thresholds: ScorerThresholds;
   recall: number;
@@ -73,8 +76,8 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
   const real = calibration.filter((m) => m.origin === 'real');
   const scored = (list: readonly LabelledMessage[]) =>
     list.map((m) => {
-      const features = featuresOf(m.text);
-      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights: ruleEngine().analyze(m.text).map((f) => f.weight) };
+      const { features, ruleWeights } = analysisOf(m.text);
+      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights };
     });
   const writtenScored = scored(written);
   const realScored = scored(real);
