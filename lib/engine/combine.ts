@@ -35,6 +35,11 @@ export function decideMessage(result: ScorerResult, ruleWeights: readonly number
   return { flagged, trustRules, talk, disclosure: result.disclosure >= t.disclosure && !talk };
 }
 
+/** A finding shown but not counted: talk about danger, or a rule hit the scorer is sure is benign. */
+export function isShownOnly(finding: Pick<Finding, 'evidence'>): boolean {
+  return finding.evidence === 'talk' || finding.evidence === 'doubt';
+}
+
 /** The weight of a finding the scorer made: 2 at the flag threshold, 5 when it is certain. */
 export function modelWeight(probability: number, flag: number): number {
   const share = flag >= 1 ? 1 : Math.min(1, Math.max(0, (probability - flag) / (1 - flag)));
@@ -79,7 +84,7 @@ export function combineFindings(input: CombineInput): Combined {
     }
   }
   if (result.flagged && !decision.talk) {
-    const found = new Set(findings.filter((f) => f.evidence !== 'talk' && f.evidence !== 'doubt').map((f) => f.category));
+    const found = new Set(findings.filter((f) => !isShownOnly(f)).map((f) => f.category));
     const weight = modelWeight(result.risky, t.flag);
     let explained: MessageFeatures | undefined;
     let language: Language | undefined;

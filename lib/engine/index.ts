@@ -10,7 +10,7 @@
 import { analyzeText, CompiledRuleSet, type CompileProblem, type PrecompiledPhrases } from './matcher';
 import { ConversationRiskTracker, DEFAULT_SENSITIVITY, SENSITIVITY_PRESETS, type SensitivityPreset } from './risk';
 import type { RulePack } from './rule-schema';
-import { combineFindings } from './combine';
+import { combineFindings, isShownOnly } from './combine';
 import { likelyLanguages, tokenize, type RawToken } from './normalize';
 import { extractFeatures } from './scorer';
 import type { ChatMessage, ConversationRisk, EngineOptions, Finding, Language } from './types';
@@ -94,7 +94,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   const scorer = options.scorer;
   const userRules = new Set(options.userRuleIds ?? []);
   const isUserRule = (ruleId: string): boolean => userRules.has(ruleId);
-  const counted = (f: Finding): boolean => f.weight >= preset.minShownWeight && f.evidence !== 'talk' && f.evidence !== 'doubt';
+  const counted = (f: Finding): boolean => f.weight >= preset.minShownWeight && !isShownOnly(f);
 
   /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
   const analyzeMessage = (text: string): { findings: Finding[]; truncated: boolean } => {

@@ -11,6 +11,7 @@
  *                + a bonus when the user complies with a demand;
  *   level      = thresholds of the sensitivity preset.
  */
+import { isShownOnly } from './combine';
 import { levelRank, RISK_LEVELS, type CategoryId, type RiskLevel, type Sensitivity } from './taxonomy';
 import type { ConversationRisk, Direction, Finding, RiskReason } from './types';
 
@@ -85,9 +86,8 @@ export interface RiskMessage {
  * doubted by the scorer) never make a combination.
  */
 function countsAsOther(item: Evidence): boolean {
-  const evidence = item.finding.evidence;
-  if (evidence === 'talk' || evidence === 'doubt') return false;
-  return item.from === 'other' || evidence === 'disclosure';
+  if (isShownOnly(item.finding)) return false;
+  return item.from === 'other' || item.finding.evidence === 'disclosure';
 }
 
 export function levelForScore(score: number, preset: SensitivityPreset): RiskLevel {
