@@ -7,6 +7,7 @@ import { createEngine, type Engine, type Scorer } from '../lib/engine';
 import type { Language } from '../lib/engine/taxonomy';
 import { loadBundledRules } from '../lib/node/rule-files';
 import { isPositive, stripDiacritics, type LabelledConversation, type LabelledMessage } from './corpus/load';
+import { score } from './evaluation';
 import { featuresOf, trainScorer } from './training/pipeline';
 
 export interface Counts {
@@ -17,9 +18,8 @@ export interface Counts {
 }
 
 export function precisionRecall(c: Counts): { precision: number; recall: number; f1: number } {
-  const precision = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 1;
-  const recall = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 1;
-  return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
+  const { precision, recall, f1 } = score(c.tp, c.fp, c.fn);
+  return { precision, recall, f1 };
 }
 
 export function engines(scorer: Scorer): { engine: Engine; rules: Engine } {

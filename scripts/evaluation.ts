@@ -37,7 +37,7 @@ export interface Score {
   f1: number;
 }
 
-function score(tp: number, fp: number, fn: number): Score {
+export function score(tp: number, fp: number, fn: number): Score {
   const precision = tp + fp ? tp / (tp + fp) : 1;
   const recall = tp + fn ? tp / (tp + fn) : 1;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
