@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isCategoryId, type CategoryId, type Language } from '../../lib/engine/taxonomy';
+import { loadConversations } from '../evaluation';
 
 export const CORPUS_DIR = resolve(import.meta.dirname, '../../tests/corpus');
 
@@ -161,16 +162,16 @@ export function loadCorpus(dir = CORPUS_DIR): Corpus {
       if (split) messages.push({ text: raw.text, lang, categories, kind: categories.length ? 'risky' : 'benign', from: 'other', source: 'team', origin: 'written', split });
     }
   }
-  const readConversationDir = (folder: string, writer: string): void => {
-    if (!existsSync(folder)) return;
+  /** `<parent>/conversations/*.json`, one conversation a file (the first corpus and the hold-out set). */
+  const readConversationDir = (parent: string, writer: string): void => {
+    if (!existsSync(join(parent, 'conversations'))) return;
     const split = splitOfWriter(writer);
     if (!split) return;
-    for (const name of readdirSync(folder).filter((f) => f.endsWith('.json')).sort()) {
-      const raw = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Record<string, unknown>;
-      addConversation(raw, writer, 'written', split, name, name.startsWith('vi-') || name.startsWith('ho-vi') ? 'vi' : 'en');
+    for (const conversation of loadConversations(parent)) {
+      addConversation(conversation as unknown as Record<string, unknown>, writer, 'written', split, conversation.id, conversation.lang);
     }
   };
-  readConversationDir(join(dir, 'conversations'), 'team');
+  readConversationDir(dir, 'team');
 
   // The independent held-out set: test only.
   const holdout = join(dir, 'holdout');
@@ -184,7 +185,7 @@ export function loadCorpus(dir = CORPUS_DIR): Corpus {
           messages.push({ text: raw.text, lang, categories, kind: categories.length ? 'risky' : 'benign', from: 'other', source: 'holdout', origin: 'written', split });
         }
       }
-      readConversationDir(join(holdout, 'conversations'), 'holdout');
+      readConversationDir(holdout, 'holdout');
     }
   }
 
