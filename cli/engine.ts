@@ -2,7 +2,7 @@
 import { createEngine, SENSITIVITIES, type Engine, type Sensitivity } from '../lib/engine';
 import { RulePackError } from '../lib/engine/rule-loader';
 import { ScorerDataError } from '../lib/engine/scorer';
-import { loadBundledRules } from '../lib/node/rule-files';
+import { loadBundledRules, loadBundledScripts } from '../lib/node/rule-files';
 import { loadShippedScorer } from '../lib/node/scorer-file';
 import { CliError } from './errors';
 
@@ -14,7 +14,7 @@ export function parseSensitivity(value: string | undefined): Sensitivity {
 
 export function cliEngine(sensitivity: Sensitivity = 'balanced'): Engine {
   try {
-    return createEngine(loadBundledRules(), { sensitivity, scorer: loadShippedScorer() });
+    return createEngine(loadBundledRules(), { sensitivity, scorer: loadShippedScorer(), scripts: loadBundledScripts() });
   } catch (error) {
     if (error instanceof RulePackError || error instanceof ScorerDataError) throw new CliError(error.message, 1);
     throw error;

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LANGUAGES, type Language } from '../lib/engine/taxonomy';
 import { loadShippedScorer } from '../lib/node/scorer-file';
+import { loadBundledScripts } from '../lib/node/rule-files';
 import { isPositive, loadCorpus, stripDiacritics, type LabelledMessage } from './corpus/load';
 import { countMessages, curvePoints, curveSvg, engines, leaveOneSourceOut, median, precisionRecall, summariseConversations, type Counts } from './evaluation-heldout';
 
@@ -20,6 +21,7 @@ const pr = (c: Counts): string => {
 export function heldOutReport(args = process.argv.slice(2)): void {
   const scorer = loadShippedScorer();
   const { engine, rules } = engines(scorer);
+  const scriptIds = new Set(loadBundledScripts().map((s) => s.id));
   const corpus = loadCorpus();
   const quality: Record<string, unknown> = { thresholds: scorer.thresholds };
   const written = (split: string, lang: Language): LabelledMessage[] => corpus.messages.filter((m) => m.split === split && m.lang === lang && m.origin !== 'real');
@@ -54,16 +56,17 @@ export function heldOutReport(args = process.argv.slice(2)): void {
   const conversations: Record<string, unknown> = {};
   for (const lang of LANGUAGES) {
     const list = corpus.conversations.filter((c) => c.split === 'test' && c.lang === lang && c.origin !== 'real');
-    const s = summariseConversations(engine, list);
+    const s = summariseConversations(engine, list, undefined, scriptIds);
     const r = summariseConversations(rules, list);
     console.log(`  ${lang}: risky alerted ${s.riskyAlerted}/${s.risky}, benign alerted ${s.benignAlerted}/${s.benign}, median latency ${median(s.latencies)} (rules alone: ${r.riskyAlerted}/${r.risky}, ${r.benignAlerted}/${r.benign}, ${median(r.latencies)})`);
+    console.log(`    pattern named right: ${s.namedRight}/${s.ofKnownScript} risky conversations of a known script; benign ones named as a script: ${s.benignNamed}/${s.benign}`);
     const byScript: Record<string, unknown> = {};
     for (const script of [...new Set(list.map((c) => c.script))].sort()) {
-      const sub = summariseConversations(engine, list.filter((c) => c.script === script));
-      byScript[script] = { risky: sub.risky, riskyAlerted: sub.riskyAlerted, benign: sub.benign, benignAlerted: sub.benignAlerted, medianLatency: median(sub.latencies) };
-      console.log(`    ${script.padEnd(18)} risky ${sub.riskyAlerted}/${sub.risky}  benign ${sub.benignAlerted}/${sub.benign}  median latency ${median(sub.latencies)}`);
+      const sub = summariseConversations(engine, list.filter((c) => c.script === script), undefined, scriptIds);
+      byScript[script] = { risky: sub.risky, riskyAlerted: sub.riskyAlerted, benign: sub.benign, benignAlerted: sub.benignAlerted, medianLatency: median(sub.latencies), namedRight: sub.namedRight, benignNamed: sub.benignNamed };
+      console.log(`    ${script.padEnd(18)} risky ${sub.riskyAlerted}/${sub.risky}  benign ${sub.benignAlerted}/${sub.benign}  median latency ${median(sub.latencies)}  named right ${sub.namedRight}/${sub.ofKnownScript}  look-alikes named ${sub.benignNamed}/${sub.benign}`);
     }
-    conversations[lang] = { risky: s.risky, riskyAlerted: s.riskyAlerted, benign: s.benign, benignAlerted: s.benignAlerted, medianLatency: median(s.latencies), rules: { riskyAlerted: r.riskyAlerted, benignAlerted: r.benignAlerted, medianLatency: median(r.latencies) }, byScript };
+    conversations[lang] = { risky: s.risky, riskyAlerted: s.riskyAlerted, benign: s.benign, benignAlerted: s.benignAlerted, medianLatency: median(s.latencies), namedRight: s.namedRight, ofKnownScript: s.ofKnownScript, benignNamed: s.benignNamed, rules: { riskyAlerted: r.riskyAlerted, benignAlerted: r.benignAlerted, medianLatency: median(r.latencies) }, byScript };
   }
   quality.conversations = conversations;
 

@@ -5,7 +5,7 @@
  */
 import { createEngine, type Engine, type Scorer } from '../lib/engine';
 import type { Language } from '../lib/engine/taxonomy';
-import { loadBundledRules } from '../lib/node/rule-files';
+import { loadBundledRules, loadBundledScripts } from '../lib/node/rule-files';
 import { isPositive, stripDiacritics, type LabelledConversation, type LabelledMessage } from './corpus/load';
 import { score } from './evaluation';
 import { featuresOf, trainScorer } from './training/pipeline';
@@ -24,7 +24,8 @@ export function precisionRecall(c: Counts): { precision: number; recall: number;
 
 export function engines(scorer: Scorer): { engine: Engine; rules: Engine } {
   const pack = loadBundledRules();
-  return { engine: createEngine(pack, { scorer }), rules: createEngine(pack) };
+  const scripts = loadBundledScripts();
+  return { engine: createEngine(pack, { scorer, scripts }), rules: createEngine(pack, { scripts }) };
 }
 
 /** Whether the engine flags one message on its own (as said by the other side, or by the user for disclosures). */
@@ -48,6 +49,8 @@ export function countMessages(engine: Engine, messages: readonly LabelledMessage
 export interface ConversationOutcome {
   alertAt: number;
   firstRisky: number | null;
+  /** The script the conversation was named as at its end (rules/scripts), if any. */
+  pattern: string | undefined;
 }
 
 export function runConversation(engine: Engine, conversation: LabelledConversation, transform?: (text: string) => string): ConversationOutcome {
@@ -57,7 +60,7 @@ export function runConversation(engine: Engine, conversation: LabelledConversati
     const result = analyzer.add({ id: String(index), from: m.from, text: transform ? transform(m.text) : m.text, ts: m.ts });
     if (alertAt < 0 && result.risk.alert) alertAt = index;
   });
-  return { alertAt, firstRisky: conversation.firstRisky };
+  return { alertAt, firstRisky: conversation.firstRisky, pattern: analyzer.risk.pattern?.script };
 }
 
 export interface ConversationSummary {
@@ -69,12 +72,28 @@ export interface ConversationSummary {
   latencies: number[];
   missed: string[];
   falseAlerts: string[];
+  /** Risky conversations of a script the engine knows (`scriptIds`) named as that script at their end. */
+  namedRight: number;
+  /** Risky conversations of a known script. */
+  ofKnownScript: number;
+  /** Benign conversations named as any script. */
+  benignNamed: number;
 }
 
-export function summariseConversations(engine: Engine, conversations: readonly LabelledConversation[], transform?: (text: string) => string): ConversationSummary {
-  const s: ConversationSummary = { risky: 0, riskyAlerted: 0, benign: 0, benignAlerted: 0, latencies: [], missed: [], falseAlerts: [] };
+export function summariseConversations(
+  engine: Engine,
+  conversations: readonly LabelledConversation[],
+  transform?: (text: string) => string,
+  scriptIds: ReadonlySet<string> = new Set(),
+): ConversationSummary {
+  const s: ConversationSummary = { risky: 0, riskyAlerted: 0, benign: 0, benignAlerted: 0, latencies: [], missed: [], falseAlerts: [], namedRight: 0, ofKnownScript: 0, benignNamed: 0 };
   for (const conversation of conversations) {
     const outcome = runConversation(engine, conversation, transform);
+    if (conversation.risky && scriptIds.has(conversation.script)) {
+      s.ofKnownScript++;
+      if (outcome.pattern === conversation.script) s.namedRight++;
+    }
+    if (!conversation.risky && outcome.pattern) s.benignNamed++;
     if (conversation.risky) {
       s.risky++;
       if (outcome.alertAt >= 0) {

@@ -4,8 +4,8 @@
  * problem, and the extension never parses YAML at run time.
  */
 import type { Plugin } from 'vite';
-import { readRuleFiles, RULES_DIR } from '../lib/node/rule-files';
-import { loadRulePack } from '../lib/engine/rule-loader';
+import { readRuleFiles, readScriptFiles, RULES_DIR } from '../lib/node/rule-files';
+import { loadRulePack, loadScripts } from '../lib/engine/rule-loader';
 import { precompilePhrases } from '../lib/engine/matcher';
 import type { RulePack } from '../lib/engine/rule-schema';
 
@@ -33,7 +33,11 @@ export function bundledRulesPlugin(): Plugin {
       const pack = loadRulePack(files);
       // JSON.parse of a string literal is faster for V8 than an object literal of this size.
       const data = (value: unknown): string => `JSON.parse(${JSON.stringify(JSON.stringify(value))})`;
-      return `export default ${data(runtimePack(pack))};\nexport const phrases = ${data(precompilePhrases(pack))};`;
+      const scripts = loadScripts(readScriptFiles()).map(({ tests: _tests, sources: _sources, ...runtime }) => runtime);
+      return (
+        `export default ${data(runtimePack(pack))};\nexport const phrases = ${data(precompilePhrases(pack))};\n` +
+        `export const scripts = ${data(scripts)};`
+      );
     },
   };
 }

@@ -7,5 +7,9 @@ declare module 'virtual:not-alone-rules' {
   const pack: RulePack;
   /** Every bundled pattern and guard, compiled at build time. */
   export const phrases: PrecompiledPhrases;
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- as above.
+  type RuntimeScript = import('../lib/engine/scripts').RuntimeScript;
+  /** The bundled scripts (rules/scripts), validated at build time; examples and sources are stripped. */
+  export const scripts: RuntimeScript[];
   export default pack;
 }

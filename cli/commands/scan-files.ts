@@ -47,7 +47,7 @@ import {
   type SenderStat,
 } from '../../lib/exports';
 import { pickLanguage, type UiLanguage } from '../../lib/i18n';
-import { loadBundledRules } from '../../lib/node/rule-files';
+import { loadBundledRules, loadBundledScripts } from '../../lib/node/rule-files';
 import { loadShippedScorer } from '../../lib/node/scorer-file';
 import { ScorerDataError } from '../../lib/engine/scorer';
 import { buildReport, toCsv, toJson, toPrintableHtml } from '../../lib/report';
@@ -106,7 +106,7 @@ function parseLang(value: string | undefined): (typeof LANGS)[number] {
 
 function makeEngine(sensitivity: Sensitivity, languages: Language[] | undefined): Engine {
   try {
-    return createEngine(loadBundledRules(), { sensitivity, languages, scorer: loadShippedScorer() });
+    return createEngine(loadBundledRules(), { sensitivity, languages, scorer: loadShippedScorer(), scripts: loadBundledScripts() });
   } catch (error) {
     if (error instanceof RulePackError || error instanceof RuleCompileError || error instanceof ScorerDataError) throw new CliError(error.message, 1);
     throw error;

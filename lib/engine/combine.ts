@@ -8,7 +8,7 @@
  *   - the user telling what is happening to them (self-disclosure) is marked, so the conversation counts it fully.
  * Rules the user imported are never overruled: the model knows nothing of them.
  */
-import type { MessageFeatures, Scorer, ScorerResult, ScorerThresholds } from './scorer';
+import { modelFlags, readsAsDisclosure, type MessageFeatures, type Scorer, type ScorerResult, type ScorerThresholds } from './scorer';
 import type { Finding, Language } from './types';
 
 /** Weight left to a finding the scorer doubts or reads as talk about danger. */
@@ -20,6 +20,8 @@ const MODEL_WEIGHT_MAX = 5;
 export interface MessageDecision {
   /** A warning sign: counted as flagged. */
   flagged: boolean;
+  /** The scorer itself calls it a warning sign (its categories become findings where the rules found none). */
+  modelFlagged: boolean;
   /** The bundled rules' findings count at full weight. */
   trustRules: boolean;
   /** Talk about danger (retelling, news, warning): findings are shown, not counted. */
@@ -29,10 +31,12 @@ export interface MessageDecision {
 }
 
 export function decideMessage(result: ScorerResult, ruleWeights: readonly number[], t: ScorerThresholds, minShownWeight = 1): MessageDecision {
-  const talk = result.talk >= t.talk && result.risky < t.flag;
+  const disclosure = readsAsDisclosure(result, t);
+  const talk = result.talk >= t.talk && result.risky < t.flag && !disclosure;
+  const modelFlagged = !talk && modelFlags(result, t);
   const trustRules = !talk && result.risky >= t.veto;
-  const flagged = !talk && (result.flagged || (trustRules && ruleWeights.some((w) => w >= minShownWeight)));
-  return { flagged, trustRules, talk, disclosure: result.disclosure >= t.disclosure && !talk };
+  const flagged = modelFlagged || (trustRules && ruleWeights.some((w) => w >= minShownWeight));
+  return { flagged, modelFlagged, trustRules, talk, disclosure: disclosure || (result.disclosure >= t.disclosure && !talk) };
 }
 
 /** A finding shown but not counted: talk about danger, or a rule hit the scorer is sure is benign. */
@@ -83,7 +87,7 @@ export function combineFindings(input: CombineInput): Combined {
       findings.push({ ...finding, weight: Math.round(finding.weight * DISCOUNT * 100) / 100, evidence: decision.talk ? 'talk' : 'doubt' });
     }
   }
-  if (result.flagged && !decision.talk) {
+  if (decision.modelFlagged) {
     const found = new Set(findings.filter((f) => !isShownOnly(f)).map((f) => f.category));
     const weight = modelWeight(result.risky, t.flag);
     let explained: MessageFeatures | undefined;

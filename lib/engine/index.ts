@@ -13,6 +13,7 @@ import type { RulePack } from './rule-schema';
 import { combineFindings, isShownOnly } from './combine';
 import { likelyLanguages, tokenize, type RawToken } from './normalize';
 import { extractFeatures } from './scorer';
+import { compileScripts } from './scripts';
 import type { ChatMessage, ConversationRisk, EngineOptions, Finding, Language } from './types';
 
 /** The language a model finding is reported in: Vietnamese when the message reads as Vietnamese only. */
@@ -90,6 +91,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   const errors = compiled.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new RuleCompileError(errors);
   const preset = SENSITIVITY_PRESETS[options.sensitivity ?? DEFAULT_SENSITIVITY];
+  const scripts = compileScripts(options.scripts ?? []);
 
   const scorer = options.scorer;
   const userRules = new Set(options.userRuleIds ?? []);
@@ -123,11 +125,11 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     ruleCount: compiled.rules.length,
     analyze: (text) => analyzeMessage(text).findings,
     conversation() {
-      const tracker = new ConversationRiskTracker(preset);
+      const tracker = new ConversationRiskTracker(preset, scripts);
       return {
         add(message) {
           const { findings, truncated } = analyzeMessage(message.text);
-          tracker.addLater(message, findings);
+          tracker.addLater({ id: message.id, from: message.from, ts: message.ts, text: message.text }, findings);
           return new LazyRiskResult(findings, findings.some(counted), truncated, tracker);
         },
         get risk() {
@@ -147,3 +149,5 @@ export { parseScorerData, Scorer, ScorerDataError, type ScorerData } from './sco
 export { MODEL_RULE_PREFIX } from './combine';
 export type * from './types';
 export type { Rule, RulePack, Pattern, Macros } from './rule-schema';
+export type { Script, ScriptStep } from './script-schema';
+export { scriptTexts, type RuntimeScript, type ScriptProgress, type SeenStep } from './scripts';

@@ -9,9 +9,11 @@
  *   category   = sum of its evidence, capped, so one category repeated cannot reach "critical" alone;
  *   score      = Σ category + bonuses for known dangerous combinations + a bonus per extra category (escalation)
  *                + a bonus when the user complies with a demand;
+ *                + a bonus per step of a known script (rules/scripts) once the conversation is named as it;
  *   level      = thresholds of the sensitivity preset.
  */
 import { isShownOnly } from './combine';
+import { leadingScript, stepsInMessage, type CompiledScript, type SeenStep } from './scripts';
 import { levelRank, RISK_LEVELS, type CategoryId, type RiskLevel, type Sensitivity } from './taxonomy';
 import type { ConversationRisk, Direction, Finding, RiskReason } from './types';
 
@@ -40,6 +42,8 @@ const COMPLIANCE_BONUS = 3;
 /** A category counts toward combinations once the other party's evidence for it reaches this. */
 const PRESENT = 1.5;
 const MAX_EVIDENCE = 400;
+/** Added per step seen of the script a conversation is named as: the script's progress is what makes it dangerous. */
+const STEP_BONUS = 2;
 const DAY_MS = 86_400_000;
 
 /** Categories a user can "comply" with: going along with these is what puts them in danger. */
@@ -78,6 +82,8 @@ export interface RiskMessage {
   id: string;
   from: Direction;
   ts?: number;
+  /** The message text, for recognising script steps (rules/scripts); without it only categories are tracked. */
+  text?: string;
 }
 
 /**
@@ -108,13 +114,20 @@ export class ConversationRiskTracker {
   private readonly evidence: Evidence[] = [];
   private readonly repeats = new Map<string, number>();
   private latestTs: number | undefined;
+  /** Per script (index in `scripts`), the steps seen so far by step index, in the order they first appeared. */
+  private readonly seenSteps: Array<Map<number, SeenStep>>;
   private risk: ConversationRisk = EMPTY;
   /** The risk is worked out when asked for, not after every message: a page scan adds thousands in a row. */
   private stale = false;
   /** Counts changes, so a caller can tell whether a risk it holds is still the current one. */
   version = 0;
 
-  constructor(private readonly preset: SensitivityPreset = SENSITIVITY_PRESETS[DEFAULT_SENSITIVITY]) {}
+  constructor(
+    private readonly preset: SensitivityPreset = SENSITIVITY_PRESETS[DEFAULT_SENSITIVITY],
+    private readonly scripts: readonly CompiledScript[] = [],
+  ) {
+    this.seenSteps = scripts.map(() => new Map<number, SeenStep>());
+  }
 
   get current(): ConversationRisk {
     if (this.stale) {
@@ -139,9 +152,21 @@ export class ConversationRiskTracker {
       this.evidence.push({ finding, messageId: message.id, from: message.from, ts: message.ts, repeat });
     }
     if (this.evidence.length > MAX_EVIDENCE) this.evidence.splice(0, this.evidence.length - MAX_EVIDENCE);
+    if (message.text !== undefined && this.scripts.length && findings.length) this.trackSteps(message, message.text, findings);
     if (findings.length || (message.ts !== undefined && this.evidence.length > 0)) {
       this.stale = true;
       this.version++;
+    }
+  }
+
+  private trackSteps(message: RiskMessage, text: string, findings: readonly Finding[]): void {
+    const categories = new Set<CategoryId>();
+    for (const finding of findings) {
+      if (countsAsOther({ finding, messageId: message.id, from: message.from, ts: message.ts, repeat: 0 })) categories.add(finding.category);
+    }
+    for (const [script, step] of stepsInMessage(this.scripts, text, categories)) {
+      const seen = this.seenSteps[script];
+      if (!seen.has(step)) seen.set(step, { step: this.scripts[script].steps[step].id, messageId: message.id, from: message.from });
     }
   }
 
@@ -201,12 +226,16 @@ export class ConversationRiskTracker {
       if (combination.categories.every((c) => present.has(c))) score += combination.bonus;
     }
     if (present.size >= 3) score += 1.5 * (present.size - 2);
+    const pattern = leadingScript(this.scripts, this.seenSteps);
+    if (pattern) score += STEP_BONUS * pattern.steps.length;
 
     score = Math.round(score * 100) / 100;
     const level = levelForScore(score, this.preset);
     reasons.sort((a, b) => b.contribution - a.contribution);
     const categories = [...otherEvidence.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-    return { level, score, alert: isAlertLevel(level, this.preset), categories, reasons: reasons.slice(0, 20) };
+    const risk: ConversationRisk = { level, score, alert: isAlertLevel(level, this.preset), categories, reasons: reasons.slice(0, 20) };
+    if (pattern) risk.pattern = pattern;
+    return risk;
   }
 }
 

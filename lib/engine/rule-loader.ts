@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { describeIssues, MacrosSchema, RuleSchema, type Rule, type RulePack } from './rule-schema';
+import { ScriptSchema, type Script } from './script-schema';
 import { CompiledRuleSet } from './matcher';
 
 export interface RuleFile {
@@ -81,4 +82,29 @@ export function loadRulePack(files: readonly RuleFile[]): RulePack {
   }
   if (problems.length) throw new RulePackError(problems);
   return pack;
+}
+
+/** Validate script files (rules/scripts/*.yaml); throws RulePackError listing every problem. */
+export function loadScripts(files: readonly RuleFile[]): Script[] {
+  const problems: string[] = [];
+  const scripts: Script[] = [];
+  const origin = new Map<string, string>();
+  for (const file of files) {
+    const data = parseText(file, problems);
+    if (data === undefined) continue;
+    const parsed = ScriptSchema.safeParse(data);
+    if (!parsed.success) {
+      problems.push(...describeIssues(file.path, parsed.error));
+      continue;
+    }
+    const script = parsed.data;
+    const name = baseName(file.path);
+    if (script.id !== name) problems.push(`${file.path}: id: "${script.id}" must equal the file name "${name}"`);
+    const previous = origin.get(script.id);
+    if (previous) problems.push(`${file.path}: id: "${script.id}" is already used by ${previous}`);
+    origin.set(script.id, file.path);
+    scripts.push(script);
+  }
+  if (problems.length) throw new RulePackError(problems);
+  return scripts;
 }

@@ -64,6 +64,11 @@ export interface ScorerThresholds {
   talk: number;
   /** The user telling what is happening to them. */
   disclosure: number;
+  /**
+   * P(risky) at which a message the scorer reads as the writer telling what is happening to them (disclosure above
+   * its threshold and above talk) is a warning sign; at most `flag`.
+   */
+  disclosureFlag: number;
 }
 
 export class ScorerDataError extends Error {
@@ -182,14 +187,26 @@ export function extractFeatures(text: string, ruleCategories: readonly CategoryI
 // ---------------------------------------------------------------------------------------------------------------
 // Inference
 
+/** Whether the scorer alone calls a message a warning sign (see `ScorerThresholds.disclosureFlag`). */
+export function modelFlags(result: Pick<ScorerResult, 'risky' | 'talk' | 'disclosure'>, t: ScorerThresholds): boolean {
+  if (result.risky >= t.flag) return true;
+  return result.risky >= t.disclosureFlag && readsAsDisclosure(result, t);
+}
+
+/** An account of what is happening to the writer reads much like a retelling: it is one when the scorer says so more. */
+export function readsAsDisclosure(result: Pick<ScorerResult, 'talk' | 'disclosure'>, t: ScorerThresholds): boolean {
+  return result.disclosure >= t.disclosure && result.disclosure > result.talk;
+}
+
 export interface ScorerResult {
   /** Calibrated probabilities, by head. */
   risky: number;
   categories: Record<CategoryId, number>;
   talk: number;
   disclosure: number;
-  /** The categories to name, strongest first (empty unless `flagged`). */
+  /** The categories to name if the message is a warning sign, strongest first (the strongest, then up to two more). */
   named: CategoryId[];
+  /** P(risky) reached `flag`, or the message reads as a disclosure and reached `disclosureFlag`. */
   flagged: boolean;
 }
 
@@ -246,6 +263,8 @@ export function parseScorerData(value: unknown): Scorer {
   const t = data.thresholds;
   if (!t) throw new ScorerDataError('thresholds missing');
   const [flag, veto, category, talk, disclosure] = finiteArray([t.flag, t.veto, t.category, t.talk, t.disclosure], 5, 'thresholds');
+  // Files trained before the disclosure path existed flag disclosures like any message.
+  const [disclosureFlag] = t.disclosureFlag === undefined ? [flag] : finiteArray([t.disclosureFlag], 1, 'thresholds');
   if (typeof data.riskyWeights !== 'string' || typeof data.sharedWeights !== 'string') throw new ScorerDataError('weight tables missing');
   return new Scorer({
     riskyBits,
@@ -253,7 +272,7 @@ export function parseScorerData(value: unknown): Scorer {
     bias,
     scale,
     calibration,
-    thresholds: { flag, veto, category, talk, disclosure },
+    thresholds: { flag, veto, category, talk, disclosure, disclosureFlag: Math.min(flag, disclosureFlag) },
     risky: decodeInt8(data.riskyWeights, 2 ** riskyBits, 'riskyWeights'),
     shared: decodeInt8(data.sharedWeights, 2 ** sharedBits * SHARED_HEADS, 'sharedWeights'),
   });
@@ -400,15 +419,11 @@ export class Scorer {
     }
     const talk = this.probability(HEAD_INDEX.talk_about, raw[HEAD_INDEX.talk_about]);
     const disclosure = this.probability(HEAD_INDEX.self_disclosure, raw[HEAD_INDEX.self_disclosure]);
-    const flagged = risky >= this.thresholds.flag;
-    const named: CategoryId[] = [];
-    if (flagged) {
-      named.push(best);
-      const others = CATEGORY_IDS.filter((c) => c !== best && categories[c] >= this.thresholds.category);
-      others.sort((x, y) => categories[y] - categories[x]);
-      named.push(...others.slice(0, 2));
-    }
-    return { risky, categories, talk, disclosure, named, flagged };
+    const named: CategoryId[] = [best];
+    const others = CATEGORY_IDS.filter((c) => c !== best && categories[c] >= this.thresholds.category);
+    others.sort((x, y) => categories[y] - categories[x]);
+    named.push(...others.slice(0, 2));
+    return { risky, categories, talk, disclosure, named, flagged: modelFlags({ risky, talk, disclosure }, this.thresholds) };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Scorer } from './scorer';
+import type { RuntimeScript, ScriptProgress } from './scripts';
 import type { CategoryId, Language, RiskLevel, Sensitivity } from './taxonomy';
 
 /** Who wrote a message, seen from the person the extension protects. */
@@ -59,6 +60,8 @@ export interface ConversationRisk {
   categories: CategoryId[];
   /** The findings that produced the level, strongest first. */
   reasons: RiskReason[];
+  /** The known script (rules/scripts) this conversation follows, once enough of its steps have shown. */
+  pattern?: ScriptProgress;
 }
 
 export interface EngineOptions {
@@ -71,6 +74,8 @@ export interface EngineOptions {
   scorer?: Scorer;
   /** Rules the user imported: the scorer never overrules them. */
   userRuleIds?: readonly string[];
+  /** Known manipulation scripts (rules/scripts) whose steps the conversation risk tracks. */
+  scripts?: readonly RuntimeScript[];
 }
 
 export type { CategoryId, Language, RiskLevel, Sensitivity };

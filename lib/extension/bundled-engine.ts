@@ -4,7 +4,7 @@
  * It is the background's engine (lib/background/analysis.ts), with its sentence parser (compromise): content
  * scripts never bundle it.
  */
-import pack, { phrases } from 'virtual:not-alone-rules';
+import pack, { phrases, scripts } from 'virtual:not-alone-rules';
 import scorerData from '../../model/scorer.json';
 import { createEngine, parseScorerData, type CategoryId, type Engine, type Language, type Rule, type Scorer, type Sensitivity } from '../engine';
 import { withCustomRules } from '../storage/custom-rules';
@@ -33,7 +33,7 @@ export interface EngineSettings {
 function engineFor(settings: EngineSettings, rules: typeof pack, userRuleIds: readonly string[] = []): Engine {
   return createEngine(
     rules,
-    { sensitivity: settings.sensitivity, disabledCategories: settings.disabledCategories, languages: settings.languages, scorer: bundledScorer(), userRuleIds },
+    { sensitivity: settings.sensitivity, disabledCategories: settings.disabledCategories, languages: settings.languages, scorer: bundledScorer(), userRuleIds, scripts },
     phrases,
   );
 }

@@ -5,8 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRulePack, type RuleFile } from '../engine/rule-loader';
+import { loadRulePack, loadScripts, type RuleFile } from '../engine/rule-loader';
 import type { RulePack } from '../engine/rule-schema';
+import type { Script } from '../engine/script-schema';
 
 export const RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
 
@@ -31,4 +32,24 @@ export function readRuleFiles(dir = RULES_DIR): RuleFile[] {
 /** The bundled pack, validated; throws RulePackError listing every problem. */
 export function loadBundledRules(dir = RULES_DIR): RulePack {
   return loadRulePack(readRuleFiles(dir));
+}
+
+/** The script files (rules/scripts/*.yaml), sorted by name. */
+export function readScriptFiles(dir = RULES_DIR): RuleFile[] {
+  const folder = join(dir, 'scripts');
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => /\.(ya?ml|json)$/.test(name))
+    .sort()
+    .map((name) => ({ path: relative(join(dir, '..'), join(folder, name)), text: readFileSync(join(folder, name), 'utf8') }));
+}
+
+/** The bundled scripts, validated; throws RulePackError listing every problem. */
+export function loadBundledScripts(dir = RULES_DIR): Script[] {
+  return loadScripts(readScriptFiles(dir));
 }

@@ -140,8 +140,10 @@ export function loadCorpus(dir = CORPUS_DIR): Corpus {
     for (const [index, m] of list.entries()) {
       if (typeof m?.text !== 'string' || !m.text.trim()) continue;
       const from = m.from === 'self' ? 'self' : 'other';
-      const categories = categoriesOf(m.categories, `${where} #${index}`, problems);
-      const kind = Array.isArray(m.mentions) && categories.length === 0 ? 'talk_about' : kindOf(undefined, categories, from);
+      const labelled = categoriesOf(m.categories, `${where} #${index}`, problems);
+      // A message's own `kind` when the writer gave one; else read from its categories and who said it.
+      const kind = Array.isArray(m.mentions) && labelled.length === 0 ? 'talk_about' : kindOf(m.kind, labelled, from);
+      const categories = kind === 'talk_about' || kind === 'benign' ? [] : labelled;
       const ts = typeof m.ts === 'string' ? Date.parse(m.ts) : undefined;
       parsed.push({ from, text: m.text, categories, kind, step: typeof m.step === 'string' ? m.step : undefined, ts: Number.isFinite(ts) ? ts : undefined });
     }

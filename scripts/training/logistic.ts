@@ -152,7 +152,7 @@ export function quantize(model: FloatModel): QuantizedModel {
 }
 
 const IDENTITY = { a: 1, b: 0 };
-const NEUTRAL_THRESHOLDS: ScorerThresholds = { flag: 0.5, veto: 0.5, category: 0.5, talk: 0.5, disclosure: 0.5 };
+const NEUTRAL_THRESHOLDS: ScorerThresholds = { flag: 0.5, veto: 0.5, category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag: 0.5 };
 
 /** A scorer over quantised weights with uncalibrated (identity) probabilities: for fitting the calibration. */
 export function uncalibratedScorer(model: QuantizedModel): Scorer {

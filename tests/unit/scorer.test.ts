@@ -118,7 +118,7 @@ describe('training', () => {
 
   it('learns which words make a message risky, and its category', () => {
     const model = quantize(trainLogistic(examples(), { ...options, epochs: 8 }));
-    const trained = new Scorer({ ...model, calibration: HEADS.map(() => ({ a: 1, b: 0 })), thresholds: { flag: 0.5, veto: 0.2, category: 0.5, talk: 0.5, disclosure: 0.5 } });
+    const trained = new Scorer({ ...model, calibration: HEADS.map(() => ({ a: 1, b: 0 })), thresholds: { flag: 0.5, veto: 0.2, category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag: 0.5 } });
     const risky = trained.score('secret hotel message 3');
     const benign = trained.score('homework pizza message 3');
     expect(risky.risky).toBeGreaterThan(0.8);
@@ -144,13 +144,13 @@ describe('training', () => {
 });
 
 describe('rules and scorer together', () => {
-  const thresholds = { flag: 0.8, veto: 0.1, category: 0.5, talk: 0.5, disclosure: 0.5 };
+  const thresholds = { flag: 0.8, veto: 0.1, category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag: 0.6 };
   const result = (risky: number, talk = 0, disclosure = 0): ScorerResult => ({
     risky,
     talk,
     disclosure,
     categories: {} as ScorerResult['categories'],
-    named: risky >= thresholds.flag ? ['secrecy'] : [],
+    named: ['secrecy'],
     flagged: risky >= thresholds.flag,
   });
 
@@ -164,6 +164,14 @@ describe('rules and scorer together', () => {
   it('never flags talk about danger, and marks disclosure', () => {
     expect(decideMessage(result(0.3, 0.9), [4], thresholds)).toMatchObject({ flagged: false, talk: true, trustRules: false });
     expect(decideMessage(result(0.9, 0.1, 0.8), [], thresholds)).toMatchObject({ flagged: true, disclosure: true });
+  });
+
+  it('reads an account of what is happening to the writer as disclosure when it is more that than talk, and flags it lower', () => {
+    // "a policeman called me and said…": a retelling and a disclosure look alike; the larger reading wins.
+    expect(decideMessage(result(0.7, 0.69, 0.87), [], thresholds)).toMatchObject({ flagged: true, modelFlagged: true, talk: false, disclosure: true });
+    expect(decideMessage(result(0.7, 0.87, 0.69), [], thresholds)).toMatchObject({ flagged: false, talk: true });
+    expect(decideMessage(result(0.5, 0.1, 0.87), [], thresholds)).toMatchObject({ flagged: false, disclosure: true });
+    expect(decideMessage(result(0.7, 0.1, 0.3), [], thresholds).flagged).toBe(false);
   });
 
   it('gives model findings a weight between 2 and 5 that grows with certainty', () => {
