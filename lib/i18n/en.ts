@@ -2,6 +2,8 @@
 export const en = {
   ui: {
     extName: 'Not Alone',
+    patternHeadline: 'This looks like {name}: {seen} of its {total} steps so far',
+    patternStepsSeen: 'Steps seen so far',
     tagline: 'Private chat safety, on your device',
     popupTitle: 'Not Alone',
     statusWatching: 'Watching this chat for warning signs',

@@ -4,6 +4,8 @@ import type { en } from './en';
 export const vi: typeof en = {
   ui: {
     extName: 'Không một mình',
+    patternHeadline: 'Cuộc trò chuyện này giống {name}: đã có {seen} trên {total} bước',
+    patternStepsSeen: 'Các bước đã xuất hiện',
     tagline: 'Bảo vệ trò chuyện riêng tư, ngay trên máy của bạn',
     popupTitle: 'Không một mình',
     statusWatching: 'Đang để ý các dấu hiệu nguy hiểm trong cuộc trò chuyện này',

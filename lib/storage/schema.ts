@@ -42,12 +42,20 @@ export const RiskReasonSchema = z.object({
   contribution: z.number(),
 });
 
+/** The known script a conversation follows (lib/engine/scripts.ts `ScriptProgress`). */
+export const ScriptProgressSchema = z.object({
+  script: z.string().max(100),
+  steps: z.array(z.object({ step: z.string().max(100), messageId: z.string().max(300), from: z.enum(['self', 'other']) })).max(20),
+  total: z.number().int().min(1).max(20),
+});
+
 export const RiskSchema = z.object({
   level: z.enum(RISK_LEVELS),
   score: z.number(),
   alert: z.boolean(),
   categories: z.array(z.enum(CATEGORY_IDS)).max(12),
   reasons: z.array(RiskReasonSchema).max(50),
+  pattern: ScriptProgressSchema.optional(),
 });
 
 export const ConversationRefSchema = z.object({

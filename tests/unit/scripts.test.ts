@@ -11,6 +11,9 @@ import { ConversationRiskTracker } from '../../lib/engine/risk';
 import { loadBundledRules, loadBundledScripts, readScriptFiles } from '../../lib/node/rule-files';
 import { loadShippedScorer } from '../../lib/node/scorer-file';
 import type { Finding } from '../../lib/engine/types';
+import { readFileSync } from 'node:fs';
+import { scriptTextsSource } from '../../scripts/build-script-texts';
+import { patternSummary } from '../../lib/i18n/script-text';
 
 const scripts = loadBundledScripts();
 const engine = createEngine(loadBundledRules(), { scorer: loadShippedScorer(), scripts });
@@ -125,5 +128,23 @@ describe('script progress', () => {
   it('picks the script with the largest share of its steps', () => {
     const seen = compiled.map(() => new Map<number, never>());
     expect(leadingScript(compiled, seen)).toBeUndefined();
+  });
+});
+
+describe('script texts for the warning', () => {
+  it('lib/i18n/script-texts.ts is generated from the current script files (npm run build:schema)', () => {
+    expect(readFileSync(new URL('../../lib/i18n/script-texts.ts', import.meta.url), 'utf8')).toBe(scriptTextsSource());
+  });
+
+  it('lead with the named pattern, its progress, the steps seen and the advice that fits it, in both languages', () => {
+    const risk = run(scripts.find((s) => s.id === 'online-kidnapping')!.tests.match[0].messages);
+    const en = patternSummary('en', risk.pattern!)!;
+    expect(en.headline).toBe(`This looks like the fake-police scam (online kidnapping): ${risk.pattern!.steps.length} of its 6 steps so far`);
+    expect(en.steps[0]).toBe('someone posing as police, prosecutor or court');
+    expect(en.advice[0]).toMatch(/^Real police, prosecutors and courts never investigate by phone or video call/);
+    const vi = patternSummary('vi', risk.pattern!)!;
+    expect(vi.headline).toContain('chiêu giả danh công an (bắt cóc online)');
+    expect(vi.advice.join(' ')).toContain('113');
+    expect(patternSummary('en', { script: 'from-a-newer-version', steps: [], total: 3 })).toBeUndefined();
   });
 });
