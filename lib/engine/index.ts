@@ -12,7 +12,7 @@ import { ConversationRiskTracker, DEFAULT_SENSITIVITY, SENSITIVITY_PRESETS, type
 import type { RulePack } from './rule-schema';
 import { combineFindings, isShownOnly } from './combine';
 import { likelyLanguages, tokenize, type RawToken } from './normalize';
-import { extractFeatures } from './scorer';
+import { extractFeatures, type Scorer } from './scorer';
 import { compileScripts } from './scripts';
 import type { ChatMessage, ConversationRisk, EngineOptions, Finding, Language } from './types';
 
@@ -33,6 +33,16 @@ export interface MessageResult {
 }
 
 type AnalyzedMessage = Pick<ChatMessage, 'id' | 'from' | 'text' | 'ts'>;
+
+/** The message before, for cues split over two messages. */
+interface PreviousMessage {
+  from: ChatMessage['from'];
+  text: string;
+  categories: readonly Finding['category'][];
+}
+
+/** Two messages in a row shorter than this together are also read as one. */
+const CONTINUED_MAX_CHARS = 240;
 
 export interface ConversationAnalyzer {
   add(message: AnalyzedMessage): MessageResult;
@@ -98,15 +108,39 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   const isUserRule = (ruleId: string): boolean => userRules.has(ruleId);
   const counted = (f: Finding): boolean => f.weight >= preset.minShownWeight && !isShownOnly(f);
 
+  /**
+   * Cues split over two messages in a row from the same sender ("dont tell" … "ur parents"): the rules run once more
+   * over both, and a hit that crosses from the first into the second, of a category neither found alone, is a
+   * finding of the second. Only short pairs: a long message is a whole thought.
+   */
+  const continuedFindings = (previous: PreviousMessage, text: string, own: readonly Finding[]): Finding[] => {
+    const joined = `${previous.text} ${text}`;
+    const boundary = previous.text.length + 1;
+    const known = new Set([...previous.categories, ...own.map((f) => f.category)]);
+    const crossing = analyzeText(compiled, joined).findings.filter((f) => f.start < previous.text.length && f.end > boundary && !known.has(f.category));
+    if (crossing.length === 0) return [];
+    // The scorer reads the pair as it reads one message (a retelling stays talk); only the crossing rule hits are kept.
+    const crossingRules = new Set(crossing.map((f) => f.ruleId));
+    const kept = scorer ? combineWithScorer(scorer, joined, crossing).filter((f) => crossingRules.has(f.ruleId)) : crossing;
+    return kept.map((f) => {
+      const start = Math.max(0, f.start - boundary);
+      return { ...f, start, end: f.end - boundary, matched: text.slice(start, f.end - boundary), continues: true };
+    });
+  };
+
   /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
   const analyzeMessage = (text: string): { findings: Finding[]; truncated: boolean } => {
     const analysis = analyzeText(compiled, text);
     if (!scorer) return analysis;
-    const ruleCategories = analysis.findings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
+    return { findings: combineWithScorer(scorer, text, analysis.findings), truncated: analysis.truncated };
+  };
+
+  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[]): Finding[] {
+    const ruleCategories = ruleFindings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
     const result = scorer.score(text, ruleCategories);
     const { findings } = combineFindings({
       text,
-      ruleFindings: analysis.findings,
+      ruleFindings,
       isUserRule,
       scorer,
       features: () => extractFeatures(text, ruleCategories),
@@ -115,9 +149,8 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
       minShownWeight: preset.minShownWeight,
     });
     // Switched-off categories and languages hold for the scorer's findings too.
-    const kept = findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language)));
-    return { findings: kept, truncated: analysis.truncated };
-  };
+    return findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language)));
+  }
 
   return {
     preset,
@@ -126,9 +159,14 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     analyze: (text) => analyzeMessage(text).findings,
     conversation() {
       const tracker = new ConversationRiskTracker(preset, scripts);
+      let previous: PreviousMessage | undefined;
       return {
         add(message) {
           const { findings, truncated } = analyzeMessage(message.text);
+          if (previous?.from === message.from && previous.text.length + message.text.length <= CONTINUED_MAX_CHARS) {
+            findings.push(...continuedFindings(previous, message.text, findings));
+          }
+          previous = { from: message.from, text: message.text, categories: findings.map((f) => f.category) };
           tracker.addLater({ id: message.id, from: message.from, ts: message.ts, text: message.text }, findings);
           return new LazyRiskResult(findings, findings.some(counted), truncated, tracker);
         },

@@ -39,6 +39,11 @@ export interface Finding {
    * happening to them: counted in full). Absent: an ordinary finding.
    */
   evidence?: 'talk' | 'doubt' | 'disclosure';
+  /**
+   * The cue began in the same sender's previous message ("dont tell" … "ur parents"): `start`/`end` and `matched`
+   * are its part in this message.
+   */
+  continues?: boolean;
 }
 
 export interface RiskReason {

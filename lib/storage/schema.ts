@@ -19,6 +19,9 @@ export const FindingSchema = z.object({
   matched: z.string().max(2000),
   adviceKey: z.string().max(60),
   selfCompliance: z.boolean(),
+  evidence: z.enum(['talk', 'doubt', 'disclosure']).optional(),
+  /** The cue began in the sender's previous message ("dont tell" … "ur parents"). */
+  continues: z.boolean().optional(),
 });
 
 export const StoredMessageSchema = z.object({

@@ -1,0 +1,36 @@
+/** Cues split over two messages in a row ("dont tell" … "ur parents"), issue 12 point 4. */
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../lib/engine';
+import { loadBundledRules } from '../../lib/node/rule-files';
+import { loadShippedScorer } from '../../lib/node/scorer-file';
+
+const pack = loadBundledRules();
+
+describe.each([
+  ['rules alone', createEngine(pack)],
+  ['rules and scorer', createEngine(pack, { scorer: loadShippedScorer() })],
+])('a cue split over two messages (%s)', (_name, engine) => {
+  it('is found in the second message, marked as continuing the first, with its own words highlighted', () => {
+    const conversation = engine.conversation();
+    expect(conversation.add({ id: '1', from: 'other', text: 'dont tell' }).findings.filter((f) => f.category === 'secrecy')).toEqual([]);
+    const text = 'ur parents about this';
+    const second = conversation.add({ id: '2', from: 'other', text }).findings.filter((f) => f.continues);
+    expect(second.map((f) => f.category)).toContain('secrecy');
+    for (const f of second) expect(text.slice(f.start, f.end)).toBe(f.matched);
+  });
+
+  it('is not joined across two senders or over a long message', () => {
+    const between = engine.conversation();
+    between.add({ id: '1', from: 'other', text: 'dont tell' });
+    expect(between.add({ id: '2', from: 'self', text: 'ur parents about this' }).findings.some((f) => f.continues)).toBe(false);
+    const long = engine.conversation();
+    long.add({ id: '1', from: 'other', text: 'dont tell ' + 'anything about the weather or the bus timetable, '.repeat(6) });
+    expect(long.add({ id: '2', from: 'other', text: 'ur parents about this' }).findings.some((f) => f.continues)).toBe(false);
+  });
+
+  it('adds nothing when a message already carries the category on its own', () => {
+    const conversation = engine.conversation();
+    conversation.add({ id: '1', from: 'other', text: "don't tell anyone about us" });
+    expect(conversation.add({ id: '2', from: 'other', text: 'esp ur parents' }).findings.filter((f) => f.continues && f.category === 'secrecy')).toEqual([]);
+  });
+});
