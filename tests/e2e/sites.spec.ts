@@ -219,6 +219,21 @@ for (const app of APPS) {
   });
 }
 
+test('telegram-k: students retelling a school talk about the fake-police scam raise no warning (talk about danger is not danger)', async ({ extension }) => {
+  const expected = readExpected('telegram-k');
+  const benign = expected.conversations.benign;
+  await serve(extension, expected.url, {}, readPage('telegram-k', 'school-talk.html'));
+  const page = await extension.context.newPage();
+  await page.goto(expected.url);
+  await eventually(async () => (await shownConversation(extension, page)) === `telegram-k:${benign.id}`);
+  // Every message was analysed (the stored copy, if any, or the tab state) before looking for a warning.
+  await page.waitForTimeout(500);
+  expect(await bannerText(page)).toBeNull();
+  expect(await badgeFor(extension, page)).toBe('');
+  const stored = (await storedConversations(extension))[`telegram-k:${benign.id}`];
+  expect(stored?.risk.alert ?? false).toBe(false);
+});
+
 test('Instagram Direct opened from the feed without a page load: the launcher starts the content script', async ({ extension }) => {
   const expected = readExpected('instagram');
   // The fixture page at the feed's address: the manifest gives it only the chat launcher, not the content script.
