@@ -46,7 +46,8 @@ interface PageState {
   selected: Set<string>;
   open: string | null;
   exportLanguage: UiLanguage;
-  redact: { name: boolean; names: string; numbers: boolean; scope: 'self' | 'all' };
+  /** `nameAll`: also hide the name in the other person's messages (changes their words: only when chosen). */
+  redact: { name: boolean; names: string; nameAll: boolean; numbers: boolean; scope: 'self' | 'all' };
   status: string;
 }
 
@@ -89,7 +90,7 @@ async function load(): Promise<void> {
     selected: previous?.selected ?? new Set(),
     open: previous?.open ?? null,
     exportLanguage: previous?.exportLanguage ?? language,
-    redact: previous?.redact ?? { name: false, names: ownNames(Object.values(conversations)).join(', '), numbers: false, scope: 'self' },
+    redact: previous?.redact ?? { name: false, names: ownNames(Object.values(conversations)).join(', '), nameAll: false, numbers: false, scope: 'self' },
     status: previous?.status ?? '',
   };
   for (const key of [...state.selected]) if (!conversations[key]) state.selected.delete(key);
@@ -352,6 +353,7 @@ async function makeReport(): Promise<Report | null> {
       redact.name || redact.numbers
         ? {
             ownNames: redact.name ? redact.names.split(',').map((n) => n.trim()) : [],
+            nameScope: redact.nameAll ? 'all' : 'self',
             phones: redact.numbers,
             emails: redact.numbers,
             scope: redact.scope,
@@ -400,6 +402,10 @@ function exportSection(): HTMLElement {
   names.value = state.redact.names;
   names.addEventListener('input', () => (state.redact.names = names.value));
   name.addEventListener('change', () => (state.redact.name = name.checked));
+  const nameAll = el('input', { attrs: { type: 'checkbox' }, testid: 'redact-name-all' });
+  nameAll.checked = state.redact.nameAll;
+  nameAll.id = uid('redact-name-all');
+  nameAll.addEventListener('change', () => (state.redact.nameAll = nameAll.checked));
   const numbers = el('input', { attrs: { type: 'checkbox' }, testid: 'redact-numbers' });
   numbers.checked = state.redact.numbers;
   numbers.id = uid('redact-numbers');
@@ -419,6 +425,7 @@ function exportSection(): HTMLElement {
     el('legend', tr('reportRedactTitle')),
     el('div', { className: 'check' }, name, el('label', { text: tr('reportRedactName'), attrs: { for: name.id } })),
     labelled(tr('reportRedactNames'), names, tr('reportRedactNamesHint')),
+    el('div', { className: 'check' }, nameAll, el('label', { text: tr('reportRedactNameAll'), attrs: { for: nameAll.id } })),
     el('div', { className: 'check' }, numbers, el('label', { text: tr('reportRedactNumbers'), attrs: { for: numbers.id } })),
     scope('self', tr('reportRedactScopeSelf')),
     scope('all', tr('reportRedactScopeAll')),

@@ -8,7 +8,7 @@
  * `-`, `@`, a tab or a carriage return) get a leading apostrophe; so does a cell that already starts with one, which
  * keeps the escaping reversible for `not-alone verify`.
  */
-import { encodeFindings, normaliseNewlines, sha256Hex } from './integrity';
+import { encodeFindings, encodeRedactions, normaliseNewlines, sha256Hex } from './integrity';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema';
 
 export const CSV_FORMAT = 'not-alone-report-csv';
@@ -32,8 +32,12 @@ export const CSV_COLUMNS = [
   'findings',
   'text',
   'record_sha256',
+  'redactions',
+  'original_sha256',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
+/** The columns of a schema version 1 file (before `redactions` and `original_sha256`). */
+export const CSV_COLUMNS_V1: readonly CsvColumn[] = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('redactions'));
 
 const FORMULA_START = /^[=+\-@\t\r']/;
 
@@ -128,6 +132,8 @@ export function csvRows(report: Report): string[][] {
         findings: encodeFindings(message.findings),
         text: message.text,
         record_sha256: message.sha256,
+        redactions: encodeRedactions(message.redactions ?? []),
+        original_sha256: message.originalSha256 ?? '',
       };
       rows.push(CSV_COLUMNS.map((column) => cells[column]));
     }

@@ -3,7 +3,7 @@
  * match the hashes it was exported with? Every problem names the record (a message, a row, the file) and the field.
  */
 import { z } from 'zod';
-import { CSV_COLUMNS, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv, unsafeCell } from './csv';
+import { CSV_COLUMNS, CSV_COLUMNS_V1, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv, unsafeCell } from './csv';
 import { reportContentHash } from './build';
 import { HTML_FORMAT, HTML_INTEGRITY_ID, unescapeHtml } from './html';
 import { decodeFindings, messageRecordHash, normaliseNewlines, sha256Hex, ZERO_HASH, type MessageRecord } from './integrity';
@@ -139,8 +139,9 @@ async function verifyCsv(text: string): Promise<VerifyResult> {
 
   const rows = parseCsv(content);
   const header = rows.shift() ?? [];
-  if (header.join(',') !== CSV_COLUMNS.join(',')) {
-    problems.push({ record: 'row 1', field: '(header)', message: `the columns are not ${CSV_COLUMNS.join(', ')}` });
+  const columns = schemaVersion === 1 ? CSV_COLUMNS_V1 : CSV_COLUMNS;
+  if (header.join(',') !== columns.join(',')) {
+    problems.push({ record: 'row 1', field: '(header)', message: `the columns are not ${columns.join(', ')}` });
     return result('csv', problems, { contentSha256: claimed, schemaVersion });
   }
   if (info.has('rows') && Number(info.get('rows')) !== rows.length) {
@@ -150,8 +151,8 @@ async function verifyCsv(text: string): Promise<VerifyResult> {
   let records = 0;
   for (const [i, raw] of rows.entries()) {
     const rowLabel = `row ${i + 2}`;
-    if (raw.length !== CSV_COLUMNS.length) {
-      problems.push({ record: rowLabel, field: '(row)', message: `has ${raw.length} cells, expected ${CSV_COLUMNS.length}` });
+    if (raw.length !== columns.length) {
+      problems.push({ record: rowLabel, field: '(row)', message: `has ${raw.length} cells, expected ${columns.length}` });
       continue;
     }
     records++;
