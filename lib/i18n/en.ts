@@ -175,6 +175,7 @@ export const en = {
     reportStorageFull: 'Storage is full of flagged messages: export what you need and delete the rest.',
     // Issue 13: redaction that keeps the evidence, the report page, the printable report as a document.
     reportRedactNameAll: 'Also hide it in the other person’s messages (this changes their words, which are evidence)',
+    reportConversationView: 'Conversation',
     reportHiddenByFilters: 'The filters hide {count} more conversation(s).',
     reportNothingStored: 'Nothing is stored, so there is nothing to export or delete.',
     printMessageRedacted: 'Changed before sharing (see the note at the top). SHA-256 of the message as it was stored: {hash}',

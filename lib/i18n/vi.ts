@@ -177,6 +177,7 @@ export const vi: typeof en = {
     reportStorageFull: 'Bộ nhớ đã đầy tin nhắn bị đánh dấu: hãy xuất những gì cần và xoá phần còn lại.',
     // Issue 13: ẩn tên mà vẫn giữ bằng chứng, trang báo cáo, báo cáo để in như một tài liệu.
     reportRedactNameAll: 'Ẩn cả trong tin nhắn của người kia (việc này thay đổi lời của họ, vốn là bằng chứng)',
+    reportConversationView: 'Cuộc trò chuyện',
     reportHiddenByFilters: 'Bộ lọc đang ẩn thêm {count} cuộc trò chuyện.',
     reportNothingStored: 'Chưa có gì được lưu nên chưa có gì để xuất hay xoá.',
     printMessageRedacted: 'Đã được sửa trước khi chia sẻ (xem ghi chú ở đầu báo cáo). Mã băm SHA-256 của tin nhắn như khi được lưu: {hash}',

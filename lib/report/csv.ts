@@ -8,6 +8,7 @@
  * `-`, `@`, a tab or a carriage return) get a leading apostrophe; so does a cell that already starts with one, which
  * keeps the escaping reversible for `not-alone verify`.
  */
+import { categoryName, levelName } from '../i18n';
 import { encodeFindings, encodeRedactions, normaliseNewlines, sha256Hex } from './integrity';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema';
 
@@ -119,7 +120,9 @@ export function csvRows(report: Report): string[][] {
         site: conversation.site,
         conversation_title: conversation.title,
         conversation_url: conversation.url,
-        conversation_level: conversation.level,
+        // For people, as the report page and the printable report name it ("danger", not the id "critical"); the JSON
+        // export keeps the ids.
+        conversation_level: levelName(report.language, conversation.level),
         message_index: String(message.index),
         message_id: message.id,
         sent_at: message.sentAt ?? '',
@@ -127,7 +130,7 @@ export function csvRows(report: Report): string[][] {
         from: message.from,
         sender: message.sender ?? '',
         flagged: message.flagged ? 'yes' : 'no',
-        categories: [...new Set(message.findings.map((f) => f.category))].join('; '),
+        categories: [...new Set(message.findings.map((f) => categoryName(report.language, f.category)))].join('; '),
         matched_words: message.findings.map((f) => f.matched).join(' | '),
         findings: encodeFindings(message.findings),
         text: message.text,

@@ -134,7 +134,7 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .hash { font: 7.5pt/1.3 ui-monospace, "Cascadia Mono", Consolas, monospace; color: #6b7280; overflow-wrap: anywhere; }
 code, .mono { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; overflow-wrap: anywhere; }
 svg.timeline { max-width: 100%; height: auto; }
-ul.help { break-inside: avoid; }
+div.help { break-inside: avoid; }
 .steps, .for-reader { break-inside: avoid; }
 section.conversation { break-before: page; }
 section.conversation:first-of-type { break-before: auto; }
@@ -312,8 +312,10 @@ ${redactionText(ctx)}
 <table class="facts">${summary}</table>
 <h2>${escapeHtml(t(language, 'printNextTitle'))}</h2>
 <ol class="steps">${steps}</ol>
+<div class="help">
 <h3>${escapeHtml(t(language, 'printHelpTitle'))}</h3>
-<ul class="help">${help}</ul>
+<ul>${help}</ul>
+</div>
 <h2>${escapeHtml(t(language, 'printForPolice'))}</h2>
 <div class="for-reader">
 <p>${escapeHtml(t(language, 'printForPoliceText'))}</p>

@@ -16,7 +16,35 @@ export interface VerifyProblem {
   record: string;
   /** Which field, e.g. `text`, `record_sha256`, `integrity.contentSha256`, `conversations.0.title`. */
   field: string;
+  /** English, for the CLI and developers; the report page shows `kind` in the user's language instead. */
   message: string;
+  /** What went wrong, for people: set on every problem a result carries. */
+  kind?: VerifyProblemKind;
+  /** The message the problem is about, when it is about one. */
+  messageId?: string;
+}
+
+/**
+ * changed: edited after export; not-report: not a Not Alone report; newer: a newer schema version; missing: the
+ * hashes are gone (re-saved by another program); cut-short; count: messages missing or added; invalid: anything else
+ * that is not in the written format.
+ */
+export type VerifyProblemKind = 'changed' | 'not-report' | 'newer' | 'missing' | 'cut-short' | 'count' | 'invalid';
+
+function kindOf(problem: VerifyProblem): VerifyProblemKind {
+  const { message, field } = problem;
+  if (message.includes(CHANGED) || field === 'data-sha256' || field.endsWith('.matched')) return 'changed';
+  if (message.startsWith('made by a newer')) return 'newer';
+  if (message.startsWith('not a Not Alone') || message.startsWith('not valid JSON')) return 'not-report';
+  if (/integrity (line|block) is missing|no valid content hash/.test(message)) return 'missing';
+  if (message.includes('cut short')) return 'cut-short';
+  if (field === 'rows' || field === 'records') return 'count';
+  return 'invalid';
+}
+
+function described(problem: VerifyProblem): VerifyProblem {
+  const messageId = /message (?:#\d+ )?"(.*)"(?: \(#[^)]*\))?\)?$/.exec(problem.record)?.[1];
+  return { ...problem, kind: problem.kind ?? kindOf(problem), ...(messageId !== undefined ? { messageId } : {}) };
 }
 
 export interface VerifyResult {
@@ -49,7 +77,7 @@ function messageLabel(conversation: string, id: string, index: number | string):
 }
 
 function result(format: VerifyResult['format'], problems: VerifyProblem[], extra: Partial<VerifyResult> = {}): VerifyResult {
-  return { ok: problems.length === 0, format, problems, contentSha256: null, records: 0, schemaVersion: null, ...extra };
+  return { ok: problems.length === 0, format, problems: problems.map(described), contentSha256: null, records: 0, schemaVersion: null, ...extra };
 }
 
 function newerVersion(version: unknown): VerifyProblem | null {
@@ -275,7 +303,7 @@ export async function verifyReport(fileText: string, fileName?: string): Promise
   // (A JSON report is checked by its structure: whitespace, the last line break included, is free to change.)
   if (!fileText.endsWith('\n')) {
     const cut: VerifyProblem = { record: 'file', field: '(file)', message: 'the file is cut short: it does not end with its last line break' };
-    return { ...verified, ok: false, problems: [...verified.problems, cut] };
+    return { ...verified, ok: false, problems: [...verified.problems, described(cut)] };
   }
   return verified;
 }

@@ -84,3 +84,17 @@ describe('redaction keeps the evidence', () => {
     }
   });
 });
+
+describe('the CSV is for people too', () => {
+  it('names levels and warning signs as the report page does, in the report’s language', async () => {
+    for (const [language, level, category] of [
+      ['en', 'danger', 'posing as an authority'],
+      ['vi', 'nguy hiểm', 'giả danh cơ quan chức năng'],
+    ] as const) {
+      const rows = parseCsv(await toCsv(await buildReport([fakePolice], { ...options, language })));
+      const p3 = rows.find((r) => r[CSV_COLUMNS.indexOf('message_id')] === 'p3')!;
+      expect(p3[CSV_COLUMNS.indexOf('conversation_level')]).toBe(level);
+      expect(p3[CSV_COLUMNS.indexOf('categories')]).toBe(category);
+    }
+  });
+});

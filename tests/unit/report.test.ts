@@ -206,6 +206,9 @@ describe('verifyReport', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toContainEqual(expect.objectContaining({ record: 'conversation "demo:vi-fake-police" message "p6" (#5)', field: 'sha256' }));
     expect(result.problems).toContainEqual(expect.objectContaining({ record: 'file', field: 'integrity.contentSha256' }));
+    // What the report page shows people instead of English sentences and field paths.
+    expect(result.problems).toContainEqual(expect.objectContaining({ kind: 'changed', messageId: 'p6' }));
+    expect(result.problems.every((p) => p.kind === 'changed')).toBe(true);
   });
 
   it('fails a JSON export whose hashes were recomputed for the messages but not the content', async () => {
