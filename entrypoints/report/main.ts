@@ -154,8 +154,9 @@ function filtersSection(): HTMLElement {
     };
     date.addEventListener('change', later);
     date.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
       clearTimeout(timer);
-      if (event.key === 'Enter') apply();
+      apply();
     });
     date.addEventListener('blur', () => {
       clearTimeout(timer);

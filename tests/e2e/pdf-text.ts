@@ -104,7 +104,7 @@ export function pdfPageTexts(pdf: Buffer): string[] {
   });
 }
 
-/** Text without whitespace, to compare with a page's text. */
+/** Text without whitespace and with ligatures taken apart ("ﬁ" → "fi"), to compare with a page's text. */
 export function squeezed(text: string): string {
-  return text.replace(/\s+/g, '');
+  return text.normalize('NFKC').replace(/\s+/g, '');
 }
