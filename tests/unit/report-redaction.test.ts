@@ -1,4 +1,5 @@
 /** Issue 13, point 1: "Hide my name" must never alter what the other side wrote, and the export says what it hid. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildReport, messageRecordHash, ownNames, parseCsv, toCsv, toJson, toPrintableHtml, verifyReport, CSV_COLUMNS, type BuildReportOptions } from '../../lib/report';
 import type { StoredConversation } from '../../lib/storage/schema';
@@ -95,6 +96,19 @@ describe('the CSV is for people too', () => {
       const p3 = rows.find((r) => r[CSV_COLUMNS.indexOf('message_id')] === 'p3')!;
       expect(p3[CSV_COLUMNS.indexOf('conversation_level')]).toBe(level);
       expect(p3[CSV_COLUMNS.indexOf('categories')]).toBe(category);
+    }
+  });
+});
+
+describe('reports written before schema version 2', () => {
+  it('still verify, in every format (files written by the previous version of lib/report)', async () => {
+    const dir = new URL('../fixtures/report/v1/', import.meta.url);
+    for (const name of ['report-v1.json', 'report-v1.csv', 'report-v1.html']) {
+      const text = readFileSync(new URL(name, dir), 'utf8');
+      const result = await verifyReport(text, name);
+      expect(result.problems, name).toEqual([]);
+      expect(result.records, name).toBe(7);
+      expect((await verifyReport(text.replace('vâng ạ', 'không ạ'), name)).ok, name).toBe(false);
     }
   });
 });
