@@ -193,7 +193,7 @@ export const en = {
     verifyProblemNewer: 'was made by a newer version of Not Alone: update it to check this file.',
     verifyProblemMissing: 'has lost its hashes: it was probably re-saved by another program. Check the file as it was exported.',
     verifyProblemCutShort: 'is cut short: its end is missing.',
-    verifyProblemCount: 'does not have the number of messages it was exported with.',
+    verifyProblemCount: 'does not have as many messages as when it was exported.',
     verifyProblemInvalid: 'is damaged: part of it is not in the format Not Alone writes.',
     // Settings (entrypoints/options).
     optTitle: 'Not Alone settings',

@@ -7,6 +7,7 @@ import { CSV_COLUMNS, CSV_COLUMNS_V1, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv
 import { reportContentHash } from './build';
 import { HTML_FORMAT, HTML_INTEGRITY_ID, unescapeHtml } from './html';
 import { decodeFindings, messageRecordHash, normaliseNewlines, sha256Hex, ZERO_HASH, type MessageRecord } from './integrity';
+import { REDACTED } from './redact';
 import { REPORT_FORMAT, REPORT_SCHEMA_VERSION, ReportSchema, type Report } from './schema';
 
 export type ReportFileFormat = 'json' | 'csv' | 'html';
@@ -33,7 +34,7 @@ export type VerifyProblemKind = 'changed' | 'not-report' | 'newer' | 'missing' |
 
 function kindOf(problem: VerifyProblem): VerifyProblemKind {
   const { message, field } = problem;
-  if (message.includes(CHANGED) || field === 'data-sha256' || field.endsWith('.matched')) return 'changed';
+  if (message.includes(CHANGED) || field === 'data-sha256' || field.endsWith('.matched') || field.startsWith('redactions.')) return 'changed';
   if (message.startsWith('made by a newer')) return 'newer';
   if (message.startsWith('not a Not Alone') || message.startsWith('not valid JSON')) return 'not-report';
   if (/integrity (line|block) is missing|no valid content hash/.test(message)) return 'missing';
@@ -129,6 +130,11 @@ async function verifyJson(text: string): Promise<VerifyResult> {
       message.findings.forEach((f, i) => {
         if (message.text.slice(f.start, f.end) !== f.matched) {
           problems.push({ record: label, field: `findings.${i}.matched`, message: 'the highlighted words are not in the message text at their position' });
+        }
+      });
+      message.redactions?.forEach((r, i) => {
+        if (message.text.slice(r.start, r.end) !== REDACTED[r.kind]) {
+          problems.push({ record: label, field: `redactions.${i}`, message: `the text at the recorded position is not ${REDACTED[r.kind]}` });
         }
       });
       const hash = await messageRecordHash({ ...message, conversation: conversation.key });

@@ -83,6 +83,11 @@ describe('redaction keeps the evidence', () => {
       const edited = text.replace(report.conversations[0].messages[3].originalSha256!, 'f'.repeat(64));
       expect((await verifyReport(edited, name)).ok).toBe(false);
     }
+    // A redaction record that does not point at a placeholder is named (the JSON's structure is checked per message).
+    const data = JSON.parse(await toJson(report)) as { conversations: Array<{ messages: Array<{ redactions?: Array<{ start: number }> }> }> };
+    data.conversations[0].messages[3].redactions![0].start = 0;
+    const moved = await verifyReport(JSON.stringify(data), 'r.json');
+    expect(moved.problems).toContainEqual(expect.objectContaining({ field: 'redactions.0', kind: 'changed', messageId: 't4' }));
   });
 });
 
