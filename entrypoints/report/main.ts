@@ -598,7 +598,7 @@ function draw(): void {
   const notices: HTMLElement[] = [];
   if (state.problems.length) notices.push(el('div', { className: 'notice' }, el('p', tr('reportProblems')), el('ul', {}, ...state.problems.map((p) => el('li', p)))));
   if (state.lock) notices.push(el('p', { text: tr('reportLockedNote'), className: 'notice' }));
-  const status = el('p', { text: state.status, className: 'status', attrs: { role: 'status' }, testid: 'status' });
+  const status = el('p', { text: state.status, className: 'status', testid: 'status' });
   const layout = el(
     'div',
     { className: 'layout' },
@@ -624,6 +624,8 @@ function draw(): void {
   );
   app.replaceChildren(header, ...notices, status, layout, footer);
   restoreFocus(focused);
+  const live = document.getElementById('live');
+  if (live && live.textContent !== state.status) live.textContent = state.status;
 }
 
 /** How to find a control again after a redraw: its test id, or `data-focus` for controls repeated per conversation. */
