@@ -117,3 +117,19 @@ describe('reports written before schema version 2', () => {
     }
   });
 });
+
+describe('the printable report’s running header', () => {
+  it('carries the case title, when and by which version, as CSS text that cannot leave its string or the style sheet', async () => {
+    const title = '</style><script>alert(1)</script> "x" \\ Minh';
+    const report = await buildReport([{ ...fakePolice, title }], { ...options, generatorVersion: '1.2.3' });
+    const html = await toPrintableHtml(report);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
+    expect(style).not.toMatch(/[<>]/);
+    expect(style).toContain('@top-left');
+    expect(style).toContain('counter(page)');
+    expect(style).toContain('counter(pages)');
+    expect(style).toContain('1 2 3'.replace(/ /g, '\\2e '));
+    expect((await verifyReport(html, 'r.html')).ok).toBe(true);
+  });
+});
