@@ -156,10 +156,17 @@ function draw(): void {
       }),
     );
   }
-  if (state.message) children.push(el('p', { text: state.message, className: 'note', attrs: { role: 'status' }, testid: 'message' }));
+  if (state.message) children.push(el('p', { text: state.message, className: 'note', testid: 'message' }));
   if (model.lockText) children.push(el('p', { text: model.lockText, className: 'lock-note', testid: 'lock-note' }));
   children.push(el('p', { text: t(language, 'privacyNote'), className: 'privacy' }));
   app.replaceChildren(...children);
+  announce([model.statusText, state.message].filter(Boolean).join('. '));
+}
+
+/** Put `text` in the live region only when it changed, so a redraw does not make screen readers repeat it. */
+function announce(text: string): void {
+  const live = document.getElementById('live');
+  if (live && live.textContent !== text) live.textContent = text;
 }
 
 void (async () => {

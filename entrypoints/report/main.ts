@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { CATEGORY_IDS, RISK_LEVELS, type CategoryId, type RiskLevel } from '../../lib/engine/taxonomy';
-import { categoryExplanation, categoryName, levelName, pickLanguage, t, type UiLanguage } from '../../lib/i18n';
+import { categoryExplanation, categoryName, levelName, pickLanguage, siteName, t, type StringKey, type UiLanguage } from '../../lib/i18n';
 import { button, download, el, labelled, svg, uid } from '../../lib/popup/dom';
 import { pinPrompt } from '../../lib/popup/pin-prompt';
 import {
@@ -26,6 +26,7 @@ import {
   verifyReport,
   type ConversationFilter,
   type Report,
+  type VerifyProblem,
 } from '../../lib/report';
 import { LEVEL_COLORS } from '../../lib/report/format';
 import { jsonSize, STORAGE_CAP_BYTES, type ConversationMap } from '../../lib/storage/conversations';
@@ -46,7 +47,8 @@ interface PageState {
   selected: Set<string>;
   open: string | null;
   exportLanguage: UiLanguage;
-  redact: { name: boolean; names: string; numbers: boolean; scope: 'self' | 'all' };
+  /** `nameAll`: also hide the name in the other person's messages (changes their words: only when chosen). */
+  redact: { name: boolean; names: string; nameAll: boolean; numbers: boolean; scope: 'self' | 'all' };
   status: string;
 }
 
@@ -89,7 +91,7 @@ async function load(): Promise<void> {
     selected: previous?.selected ?? new Set(),
     open: previous?.open ?? null,
     exportLanguage: previous?.exportLanguage ?? language,
-    redact: previous?.redact ?? { name: false, names: ownNames(Object.values(conversations)).join(', '), numbers: false, scope: 'self' },
+    redact: previous?.redact ?? { name: false, names: ownNames(Object.values(conversations)).join(', '), nameAll: false, numbers: false, scope: 'self' },
     status: previous?.status ?? '',
   };
   for (const key of [...state.selected]) if (!conversations[key]) state.selected.delete(key);
@@ -107,7 +109,7 @@ function visible(): StoredConversation[] {
 
 function filtersSection(): HTMLElement {
   const sites = [...new Set(Object.values(state.conversations).map((c) => c.site))].sort();
-  const site = el('select', { testid: 'filter-site' }, el('option', { text: tr('reportAllSites'), attrs: { value: '' } }), ...sites.map((s) => el('option', { text: s, attrs: { value: s } })));
+  const site = el('select', { testid: 'filter-site' }, el('option', { text: tr('reportAllSites'), attrs: { value: '' } }), ...sites.map((s) => el('option', { text: siteName(state.language, s), attrs: { value: s } })));
   site.value = state.filter.site ?? '';
   const level = el(
     'select',
@@ -129,16 +131,38 @@ function filtersSection(): HTMLElement {
   const to = el('input', { attrs: { type: 'date' }, testid: 'filter-to' });
   to.value = dateValue(state.filter.to);
   const apply = () => {
-    state.filter = {
+    const next: ConversationFilter = {
       site: site.value,
       level: level.value as ConversationFilter['level'],
       category: category.value as CategoryId | '',
       from: parseDate(from.value, false),
       to: parseDate(to.value, true),
     };
+    if (JSON.stringify(next) === JSON.stringify(state.filter)) return;
+    state.filter = next;
     draw();
   };
-  for (const control of [site, level, category, from, to]) control.addEventListener('change', apply);
+  for (const control of [site, level, category]) control.addEventListener('change', apply);
+  // A date field changes on every typed digit ("2" in the year is the year 0002): redrawing then cut the list and
+  // threw the typing away. Dates apply when the field is left, on Enter, or after a pause on a plausible date.
+  for (const date of [from, to]) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const later = () => {
+      clearTimeout(timer);
+      const year = Number(date.value.slice(0, 4));
+      if (date.value === '' || (year >= 1970 && year <= 9999)) timer = setTimeout(apply, 1500);
+    };
+    date.addEventListener('change', later);
+    date.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      clearTimeout(timer);
+      apply();
+    });
+    date.addEventListener('blur', () => {
+      clearTimeout(timer);
+      apply();
+    });
+  }
   const reset = button(tr('reportResetFilters'), () => {
     state.filter = { level: 'flagged' };
     draw();
@@ -154,6 +178,9 @@ function filtersSection(): HTMLElement {
 
 function listSection(list: StoredConversation[]): HTMLElement {
   const section = el('section', { className: 'list', attrs: { 'aria-labelledby': 'list-title' } }, el('h2', { text: tr('reportConversations', { count: list.length }), attrs: { id: 'list-title' } }));
+  // Say when the filters (other than the level choice) leave conversations out, instead of shortening the list silently.
+  const hidden = filterConversations(Object.values(state.conversations), { level: state.filter.level }).length - list.length;
+  if (hidden > 0) section.append(el('p', { text: tr('reportHiddenByFilters', { count: hidden }), className: 'hint', testid: 'hidden-by-filters' }));
   if (list.length === 0) {
     section.append(el('p', { text: Object.keys(state.conversations).length ? tr('reportNoMatch') : tr('reportEmpty'), className: 'empty', testid: 'report-empty' }));
     return section;
@@ -172,6 +199,7 @@ function listSection(list: StoredConversation[]): HTMLElement {
   const ul = el('ul', { testid: 'conversation-list' });
   for (const conversation of list) {
     const check = el('input', { attrs: { type: 'checkbox', 'aria-label': tr('reportSelectForExport', { title: conversation.title || conversation.key }) } });
+    check.dataset.focus = `select:${conversation.key}`;
     check.checked = state.selected.has(conversation.key);
     check.addEventListener('change', () => {
       if (check.checked) state.selected.add(conversation.key);
@@ -185,8 +213,9 @@ function listSection(list: StoredConversation[]): HTMLElement {
       el('span', { text: conversation.title || conversation.key, className: 'title' }),
       el('span', { text: levelName(state.language, conversation.risk.level), className: `level level-${conversation.risk.level}` }),
       el('span', { text: conversation.risk.categories.slice(0, 3).map((c) => categoryName(state.language, c)).join(', '), className: 'reasons' }),
-      el('span', { text: `${tr('messagesFlagged', { count: flagged })} · ${conversation.site} · ${when(conversation.updatedAt)}`, className: 'meta' }),
+      el('span', { text: `${tr('messagesFlagged', { count: flagged })} · ${siteName(state.language, conversation.site)} · ${when(conversation.updatedAt)}`, className: 'meta' }),
     );
+    open.dataset.focus = `open:${conversation.key}`;
     open.addEventListener('click', () => {
       state.open = conversation.key;
       history.replaceState(null, '', `#c=${encodeURIComponent(conversation.key)}`);
@@ -260,7 +289,9 @@ function contextControl(): HTMLElement {
 }
 
 function conversationView(conversation: StoredConversation | undefined): HTMLElement {
-  const view = el('section', { className: 'view', attrs: { id: 'conversation-view', tabindex: '-1', 'aria-live': 'polite' }, testid: 'conversation-view' });
+  // Not aria-live: the view is redrawn on every change and would be read out whole each time; opening a
+  // conversation moves the focus to it instead.
+  const view = el('section', { className: 'view', attrs: { id: 'conversation-view', tabindex: '-1', 'aria-label': tr('reportConversationView') }, testid: 'conversation-view' });
   if (!conversation) {
     view.append(el('p', { text: tr('reportPickOne'), className: 'empty' }));
     return view;
@@ -269,7 +300,7 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
   const facts = el(
     'dl',
     { className: 'facts' },
-    ...fact(tr('printSite'), conversation.site),
+    ...fact(tr('printSite'), siteName(language, conversation.site)),
     ...(conversation.url ? fact(tr('printAddress'), el('span', { text: conversation.url, className: 'mono' })) : []),
     ...fact(tr('printParticipants'), participantsText(conversation)),
     ...fact(tr('printFirstSeen'), when(conversation.firstSeen)),
@@ -352,6 +383,7 @@ async function makeReport(): Promise<Report | null> {
       redact.name || redact.numbers
         ? {
             ownNames: redact.name ? redact.names.split(',').map((n) => n.trim()) : [],
+            nameScope: redact.nameAll ? 'all' : 'self',
             phones: redact.numbers,
             emails: redact.numbers,
             scope: redact.scope,
@@ -389,6 +421,14 @@ async function exportAs(kind: 'json' | 'csv' | 'html' | 'print'): Promise<void> 
 
 function exportSection(): HTMLElement {
   const count = selectedConversations().length;
+  const exportButtons = [
+    button(tr('reportExportJson'), () => exportAs('json'), undefined, 'export-json'),
+    button(tr('reportExportCsv'), () => exportAs('csv'), undefined, 'export-csv'),
+    button(tr('reportExportHtml'), () => exportAs('html'), undefined, 'export-html'),
+    button(tr('reportOpenPrintable'), () => exportAs('print'), 'primary', 'open-printable'),
+  ];
+  // Nothing selected, nothing to export: say so instead of offering buttons that only answer with an error.
+  for (const control of exportButtons) control.disabled = count === 0;
   const language = el('select', { testid: 'export-language' }, el('option', { text: 'English', attrs: { value: 'en', lang: 'en' } }), el('option', { text: 'Tiếng Việt', attrs: { value: 'vi', lang: 'vi' } }));
   language.value = state.exportLanguage;
   language.addEventListener('change', () => (state.exportLanguage = language.value as UiLanguage));
@@ -400,6 +440,10 @@ function exportSection(): HTMLElement {
   names.value = state.redact.names;
   names.addEventListener('input', () => (state.redact.names = names.value));
   name.addEventListener('change', () => (state.redact.name = name.checked));
+  const nameAll = el('input', { attrs: { type: 'checkbox' }, testid: 'redact-name-all' });
+  nameAll.checked = state.redact.nameAll;
+  nameAll.id = uid('redact-name-all');
+  nameAll.addEventListener('change', () => (state.redact.nameAll = nameAll.checked));
   const numbers = el('input', { attrs: { type: 'checkbox' }, testid: 'redact-numbers' });
   numbers.checked = state.redact.numbers;
   numbers.id = uid('redact-numbers');
@@ -419,6 +463,7 @@ function exportSection(): HTMLElement {
     el('legend', tr('reportRedactTitle')),
     el('div', { className: 'check' }, name, el('label', { text: tr('reportRedactName'), attrs: { for: name.id } })),
     labelled(tr('reportRedactNames'), names, tr('reportRedactNamesHint')),
+    el('div', { className: 'check' }, nameAll, el('label', { text: tr('reportRedactNameAll'), attrs: { for: nameAll.id } })),
     el('div', { className: 'check' }, numbers, el('label', { text: tr('reportRedactNumbers'), attrs: { for: numbers.id } })),
     scope('self', tr('reportRedactScopeSelf')),
     scope('all', tr('reportRedactScopeAll')),
@@ -433,16 +478,25 @@ function exportSection(): HTMLElement {
     el('p', { text: state.context === null ? tr('reportExportContextAll') : tr('reportExportContext', { count: state.context }), className: 'hint' }),
     labelled(tr('reportExportLanguage'), language),
     redaction,
-    el(
-      'div',
-      { className: 'actions' },
-      button(tr('reportExportJson'), () => exportAs('json'), undefined, 'export-json'),
-      button(tr('reportExportCsv'), () => exportAs('csv'), undefined, 'export-csv'),
-      button(tr('reportExportHtml'), () => exportAs('html'), undefined, 'export-html'),
-      button(tr('reportOpenPrintable'), () => exportAs('print'), 'primary', 'open-printable'),
-    ),
+    el('div', { className: 'actions' }, ...exportButtons),
     el('p', { text: tr('reportExportPrivacy'), className: 'hint' }),
   );
+}
+
+const PROBLEM_TEXT: Record<NonNullable<VerifyProblem['kind']>, StringKey> = {
+  changed: 'verifyProblemChanged',
+  'not-report': 'verifyProblemNotReport',
+  newer: 'verifyProblemNewer',
+  missing: 'verifyProblemMissing',
+  'cut-short': 'verifyProblemCutShort',
+  count: 'verifyProblemCount',
+  invalid: 'verifyProblemInvalid',
+};
+
+/** A verify problem in the user's language: where, then what (the English message and field paths are for the CLI). */
+function problemText(problem: VerifyProblem): string {
+  const where = problem.messageId !== undefined ? tr('verifyWhereMessage', { id: problem.messageId }) : tr('verifyWhereFile');
+  return `${where} ${tr(PROBLEM_TEXT[problem.kind ?? 'invalid'])}`;
 }
 
 function verifySection(): HTMLElement {
@@ -453,10 +507,12 @@ function verifySection(): HTMLElement {
       const file = input.files?.[0];
       if (!file) return;
       const result = await verifyReport(await file.text(), file.name);
+      const lines = [...new Set(result.problems.map(problemText))];
       output.replaceChildren(
         el('p', { text: result.ok ? tr('reportVerifyOk', { count: result.records }) : tr('reportVerifyChanged'), className: result.ok ? 'ok' : 'error' }),
         ...(result.contentSha256 ? [el('p', { text: `SHA-256: ${result.contentSha256}`, className: 'mono hint' })] : []),
-        el('ul', {}, ...result.problems.slice(0, 50).map((p) => el('li', { text: `${p.record} — ${p.field}: ${p.message}` }))),
+        ...(result.ok && result.contentSha256 ? [el('p', { text: tr('verifyProves', { hash: result.contentSha256 }), testid: 'verify-proves' })] : []),
+        el('ul', {}, ...lines.slice(0, 50).map((line) => el('li', { text: line }))),
       );
     })();
   });
@@ -475,9 +531,13 @@ function verifySection(): HTMLElement {
 
 function confirmDelete(keys: string[] | 'all'): void {
   const dialog = el('dialog', { className: 'confirm', testid: 'confirm-delete', attrs: { 'aria-labelledby': 'confirm-title' } });
+  // Back to the button that opened the dialog when it closes (Escape included), or to the page heading when that
+  // button went with what was deleted; otherwise the focus fell to the page body.
+  const opener = focusKey(document.activeElement);
   const close = () => {
     dialog.close();
     dialog.remove();
+    restoreFocus(opener);
   };
   const doDelete = async () => {
     const message: DeleteConversations = { type: 'delete-conversations', keys };
@@ -502,7 +562,10 @@ function confirmDelete(keys: string[] | 'all'): void {
     dialog.append(el('div', { className: 'actions' }, button(tr('reportDeleteConfirm'), doDelete, 'danger', 'confirm-delete-button'), cancel));
     queueMicrotask(() => cancel.focus());
   }
-  dialog.addEventListener('cancel', () => dialog.remove());
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault();
+    close();
+  });
   document.body.append(dialog);
   dialog.showModal();
 }
@@ -522,7 +585,7 @@ function draw(): void {
   const app = document.getElementById('app');
   if (!app) return;
   // Redrawing replaces the controls: keep the keyboard focus where it was.
-  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.testid : undefined;
+  const focused = focusKey(document.activeElement);
   const list = visible();
   if (!state.open && list.length) state.open = list[0].key;
   const header = el(
@@ -535,13 +598,16 @@ function draw(): void {
   const notices: HTMLElement[] = [];
   if (state.problems.length) notices.push(el('div', { className: 'notice' }, el('p', tr('reportProblems')), el('ul', {}, ...state.problems.map((p) => el('li', p)))));
   if (state.lock) notices.push(el('p', { text: tr('reportLockedNote'), className: 'notice' }));
-  const status = el('p', { text: state.status, className: 'status', attrs: { role: 'status' }, testid: 'status' });
+  const status = el('p', { text: state.status, className: 'status', testid: 'status' });
   const layout = el(
     'div',
     { className: 'layout' },
     el('div', { className: 'sidebar' }, filtersSection(), listSection(list), exportSection()),
     conversationView(state.open ? state.conversations[state.open] : undefined),
   );
+  const nothingStored = Object.keys(state.conversations).length === 0;
+  const deleteAll = button(tr('reportDeleteAll'), () => confirmDelete('all'), 'danger', 'delete-all');
+  deleteAll.disabled = nothingStored;
   const footer = el(
     'footer',
     {},
@@ -551,12 +617,38 @@ function draw(): void {
       { className: 'danger-zone', attrs: { 'aria-labelledby': 'delete-title' } },
       el('h2', { text: tr('reportDeleteAllTitle'), attrs: { id: 'delete-title' } }),
       storageNote(),
-      button(tr('reportDeleteAll'), () => confirmDelete('all'), 'danger', 'delete-all'),
+      deleteAll,
+      nothingStored ? el('p', { text: tr('reportNothingStored'), className: 'hint', testid: 'nothing-stored' }) : null,
     ),
     el('p', { text: tr('privacyNote'), className: 'hint' }),
   );
   app.replaceChildren(header, ...notices, status, layout, footer);
-  if (focused) app.querySelector<HTMLElement>(`[data-testid="${focused}"]`)?.focus();
+  restoreFocus(focused);
+  const live = document.getElementById('live');
+  if (live && live.textContent !== state.status) live.textContent = state.status;
+}
+
+/** How to find a control again after a redraw: its test id, or `data-focus` for controls repeated per conversation. */
+function focusKey(element: Element | null): string | null {
+  if (!(element instanceof HTMLElement) || element === document.body) return null;
+  const key = element.dataset.testid ?? element.dataset.focus;
+  return key ? key : null;
+}
+
+function restoreFocus(key: string | null): void {
+  if (key === null || document.querySelector('dialog[open]')) return;
+  const escaped = CSS.escape(key);
+  const target = document.querySelector<HTMLElement>(`#app [data-testid="${escaped}"], #app [data-focus="${escaped}"]`);
+  if (target && !(target as HTMLButtonElement).disabled) {
+    if (target !== document.activeElement) target.focus();
+    return;
+  }
+  // The control went away (what it was about was deleted) or cannot take the focus: the heading, not the page body.
+  const heading = document.querySelector<HTMLElement>('#app h1');
+  if (heading) {
+    heading.tabIndex = -1;
+    heading.focus();
+  }
 }
 
 void (async () => {

@@ -51,3 +51,14 @@ export function advice(language: UiLanguage, key: string): string {
 export function helpLines(language: UiLanguage): readonly { label: string; number: string; note: string }[] {
   return STRINGS[language].help;
 }
+
+/** What the reader of a printable report should know about a warning sign (addressed to an adult, not the teen). */
+export function readerExplanation(language: UiLanguage, category: CategoryId): string {
+  return STRINGS[language].readerWhy[category];
+}
+
+/** The chat app's name for a site id (`telegram-k` → Telegram); an unknown id is shown as it is. */
+export function siteName(language: UiLanguage, site: string): string {
+  const table = STRINGS[language].sites as Record<string, string>;
+  return Object.hasOwn(table, site) ? table[site] : site;
+}

@@ -7,7 +7,7 @@ import { levelRank, type RiskLevel, type Sensitivity } from '../engine/taxonomy'
 import type { UiLanguage } from '../i18n';
 import type { StoredConversation, StoredMessage } from '../storage/schema';
 import { canonicalJson, messageRecordHash, sha256Hex } from './integrity';
-import { createRedactor, type RedactionOptions, type Redactor } from './redact';
+import { createRedactor, REDACTED, type RedactionOptions, type Redactor } from './redact';
 import {
   CANONICALIZATION,
   REPORT_FORMAT,
@@ -127,7 +127,10 @@ async function buildMessage(conversation: StoredConversation, index: number, red
       end: wholeCharacter(message.text, f.end, 1),
       matched: f.matched,
     }));
-  let sender = message.sender || null;
+  const originalFindings = findings;
+  const originalSender = message.sender || null;
+  let sender = originalSender;
+  let redactions: ReportMessage['redactions'];
   if (redactor) {
     const redacted = redactor.text(message.text, message.from);
     text = redacted.text;
@@ -136,14 +139,22 @@ async function buildMessage(conversation: StoredConversation, index: number, red
       const end = Math.max(start, redacted.map(f.end, 'end'));
       return { ...f, start, end, matched: text.slice(start, end) };
     });
-    if (sender !== null) sender = message.from === 'self' && redactor.settings.ownName ? '[name]' : redactor.label(sender, message.from);
+    if (sender !== null) sender = message.from === 'self' && redactor.settings.ownName ? REDACTED.name : redactor.label(sender, message.from);
+    if (redacted.spans.length) redactions = redacted.spans;
   } else {
     findings = findings.map((f) => ({ ...f, matched: text.slice(f.start, f.end) }));
   }
   const sentAt = isoTime(message.ts);
   const seenAt = isoTime(message.seenAt) ?? EPOCH;
-  const sha256 = await messageRecordHash({ conversation: conversation.key, index, id: message.id, from: message.from, sender, sentAt, seenAt, text, findings });
-  return { index, id: message.id, from: message.from, sender, sentAt, seenAt, text, flagged: findings.length > 0, findings, sha256 };
+  const record = { conversation: conversation.key, index, id: message.id, from: message.from, sentAt, seenAt };
+  const sha256 = await messageRecordHash({ ...record, sender, text, findings });
+  const built: ReportMessage = { index, id: message.id, from: message.from, sender, sentAt, seenAt, text, flagged: findings.length > 0, findings, sha256 };
+  if (redactions || sender !== originalSender) {
+    // What the message was before it was hidden: the same record hash a report without redaction gives it.
+    built.redactions = redactions ?? [];
+    built.originalSha256 = await messageRecordHash({ ...record, sender: originalSender, text: message.text, findings: originalFindings });
+  }
+  return built;
 }
 
 function participantsOf(messages: readonly ReportMessage[]): ReportParticipant[] {

@@ -8,7 +8,8 @@
  * `-`, `@`, a tab or a carriage return) get a leading apostrophe; so does a cell that already starts with one, which
  * keeps the escaping reversible for `not-alone verify`.
  */
-import { encodeFindings, normaliseNewlines, sha256Hex } from './integrity';
+import { categoryName, levelName } from '../i18n';
+import { encodeFindings, encodeRedactions, normaliseNewlines, sha256Hex } from './integrity';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema';
 
 export const CSV_FORMAT = 'not-alone-report-csv';
@@ -32,8 +33,12 @@ export const CSV_COLUMNS = [
   'findings',
   'text',
   'record_sha256',
+  'redactions',
+  'original_sha256',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
+/** The columns of a schema version 1 file (before `redactions` and `original_sha256`). */
+export const CSV_COLUMNS_V1: readonly CsvColumn[] = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('redactions'));
 
 const FORMULA_START = /^[=+\-@\t\r']/;
 
@@ -115,7 +120,9 @@ export function csvRows(report: Report): string[][] {
         site: conversation.site,
         conversation_title: conversation.title,
         conversation_url: conversation.url,
-        conversation_level: conversation.level,
+        // For people, as the report page and the printable report name it ("danger", not the id "critical"); the JSON
+        // export keeps the ids.
+        conversation_level: levelName(report.language, conversation.level),
         message_index: String(message.index),
         message_id: message.id,
         sent_at: message.sentAt ?? '',
@@ -123,11 +130,13 @@ export function csvRows(report: Report): string[][] {
         from: message.from,
         sender: message.sender ?? '',
         flagged: message.flagged ? 'yes' : 'no',
-        categories: [...new Set(message.findings.map((f) => f.category))].join('; '),
+        categories: [...new Set(message.findings.map((f) => categoryName(report.language, f.category)))].join('; '),
         matched_words: message.findings.map((f) => f.matched).join(' | '),
         findings: encodeFindings(message.findings),
         text: message.text,
         record_sha256: message.sha256,
+        redactions: encodeRedactions(message.redactions ?? []),
+        original_sha256: message.originalSha256 ?? '',
       };
       rows.push(CSV_COLUMNS.map((column) => cells[column]));
     }

@@ -48,9 +48,20 @@ export function filterConversations(conversations: Iterable<StoredConversation>,
     .sort((a, b) => levelRank(b.risk.level) - levelRank(a.risk.level) || b.updatedAt - a.updatedAt);
 }
 
+/**
+ * Labels chat apps put on the user's own messages instead of a name ("You", "Bạn", "Me"): they are pronouns, and
+ * hiding them would hide the same word in the messages ("if you tell anyone" → "if [name] tell anyone").
+ */
+const SELF_LABELS = new Set(['you', 'me', 'myself', 'bạn', 'tôi', 'mình', 'tớ', 'em', 'anh', 'chị']);
+
 /** The names the user appears under in these conversations (senders of their own messages), for redaction. */
 export function ownNames(conversations: Iterable<StoredConversation>): string[] {
   const names = new Set<string>();
-  for (const conversation of conversations) for (const m of conversation.messages) if (m.from === 'self' && m.sender?.trim()) names.add(m.sender.trim());
+  for (const conversation of conversations) {
+    for (const m of conversation.messages) {
+      const name = m.sender?.trim();
+      if (m.from === 'self' && name && !SELF_LABELS.has(name.toLocaleLowerCase('vi'))) names.add(name);
+    }
+  }
   return [...names];
 }

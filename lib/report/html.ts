@@ -8,8 +8,8 @@
  * whole file (computed with the hash itself replaced by 64 zeros) and the list of records. Browsers do not run
  * `application/json` scripts.
  */
-import { advice, categoryExplanation, categoryName, helpLines, levelName, t, type UiLanguage } from '../i18n';
-import { encodeFindings, normaliseNewlines, sha256Hex, ZERO_HASH } from './integrity';
+import { categoryName, helpLines, levelName, readerExplanation, siteName, t, type UiLanguage } from '../i18n';
+import { encodeFindings, encodeRedactions, normaliseNewlines, sha256Hex, ZERO_HASH } from './integrity';
 import { formatTime, highlightPieces, LEVEL_COLORS, timelineGeometry } from './format';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportConversation, type ReportMessage, type TimelinePoint } from './schema';
 import type { RiskLevel, Sensitivity } from '../engine/taxonomy';
@@ -36,6 +36,41 @@ export function unescapeHtml(text: string): string {
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A CSS string literal for untrusted text: everything but letters, digits and spaces as a hex escape (no `</style>`). */
+function cssString(text: string): string {
+  return '"' + [...text].map((ch) => (/^[\p{L}\p{N} ]$/u.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16)} `)).join('') + '"';
+}
+
+/** A CSS `content` value for a template: `{page}` and `{pages}` become the page counters, the rest strings. */
+function cssContent(template: string): string {
+  return template
+    .split(/(\{pages?\})/)
+    .filter(Boolean)
+    .map((part) => (part === '{page}' ? 'counter(page)' : part === '{pages}' ? 'counter(pages)' : cssString(part)))
+    .join(' ');
+}
+
+/**
+ * The printed page: a running header (case, when, which version) and "Page N of M" in the page margins. Chromium
+ * (131+) draws @page margin boxes, and a page that defines them gets none of the browser's own header and footer
+ * (which would print the tab's address).
+ */
+function pageStyle(report: Report, language: UiLanguage): string {
+  const [first, ...rest] = report.conversations;
+  const firstTitle = first ? first.title || first.key : t(language, 'printTitle');
+  const title = rest.length ? t(language, 'printAndMore', { title: firstTitle, count: rest.length }) : firstTitle;
+  const header = t(language, 'printRunningHeader', {
+    title: [...title].length > 60 ? [...title].slice(0, 59).join('') + '…' : title,
+    date: formatTime(report.generatedAt, language, report.timeZone),
+    version: report.generator.version,
+  });
+  const box = 'font: 8pt system-ui, sans-serif; color: #4b5563;';
+  return `@page { size: A4; margin: 18mm 12mm 16mm;
+  @top-left { content: ${cssContent(header)}; ${box} }
+  @bottom-right { content: ${cssContent(t(language, 'printPageNumber'))}; ${box} }
+}`;
 }
 
 /** `not-alone-report-2025-07-01T12-00-00Z.json`: a safe, sortable file name. */
@@ -99,9 +134,10 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .hash { font: 7.5pt/1.3 ui-monospace, "Cascadia Mono", Consolas, monospace; color: #6b7280; overflow-wrap: anywhere; }
 code, .mono { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; overflow-wrap: anywhere; }
 svg.timeline { max-width: 100%; height: auto; }
+div.help { break-inside: avoid; }
+.steps, .for-reader { break-inside: avoid; }
 section.conversation { break-before: page; }
 section.conversation:first-of-type { break-before: auto; }
-@page { size: A4; margin: 14mm 12mm; }
 @media print {
   main { padding: 0; max-width: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -144,6 +180,8 @@ function messageHtml(ctx: Ctx, conversation: ReportConversation, message: Report
     `data-seen-at="${escapeHtml(message.seenAt)}"`,
     `data-findings="${escapeHtml(encodeFindings(message.findings))}"`,
     `data-sha256="${message.sha256}"`,
+    message.redactions ? `data-redactions="${escapeHtml(encodeRedactions(message.redactions))}"` : '',
+    message.originalSha256 ? `data-original-sha256="${message.originalSha256}"` : '',
   ].filter(Boolean);
   const text = highlightPieces(message.text, message.findings)
     .map((piece) => (piece.finding ? `<mark data-category="${piece.finding.category}">${escapeHtml(piece.text)}</mark>` : escapeHtml(piece.text)))
@@ -151,13 +189,14 @@ function messageHtml(ctx: Ctx, conversation: ReportConversation, message: Report
   const when = message.sentAt ? time(ctx, message.sentAt) : `<span>${escapeHtml(t(ctx.language, 'printNoTime'))}</span>`;
   const flaggedLabel = message.flagged ? ` · <strong>${escapeHtml(t(ctx.language, 'printFlagged'))}</strong>` : '';
   const why = [...new Set(message.findings.map((f) => f.category))]
-    .map((c) => `<p class="why">${escapeHtml(categoryName(ctx.language, c))}: ${escapeHtml(categoryExplanation(ctx.language, c))}</p>`)
+    .map((c) => `<p class="why">${escapeHtml(categoryName(ctx.language, c))}: ${escapeHtml(readerExplanation(ctx.language, c))}</p>`)
     .join('');
   return (
     `<li ${attrs.join(' ')}>` +
     `<div class="meta"><span class="sender">${escapeHtml(senderLabel(ctx, message))}</span> · ${when}${flaggedLabel}</div>` +
     `<p class="text" data-field="text">${text}</p>${why}` +
     `<div class="hash">#${message.index} · ${escapeHtml(message.id)} · SHA-256 ${message.sha256}</div>` +
+    (message.originalSha256 ? `<div class="hash redacted">${escapeHtml(t(ctx.language, 'printMessageRedacted', { hash: message.originalSha256 }))}</div>` : '') +
     '</li>'
   );
 }
@@ -168,9 +207,9 @@ function conversationHtml(ctx: Ctx, conversation: ReportConversation, firstRecor
   const participants = conversation.participants
     .map((p) => `${escapeHtml(senderLabel(ctx, { from: p.role, sender: p.name }))} — ${escapeHtml(t(language, 'printMessageCount', { count: p.messageCount }))}`)
     .join('<br>');
-  const categories = conversation.categories.map((c) => `<li><strong>${escapeHtml(categoryName(language, c))}</strong>: ${escapeHtml(categoryExplanation(language, c))}</li>`).join('');
+  const categories = conversation.categories.map((c) => `<li><strong>${escapeHtml(categoryName(language, c))}</strong>: ${escapeHtml(readerExplanation(language, c))}</li>`).join('');
   const facts = [
-    fact(t(language, 'printSite'), escapeHtml(conversation.site)),
+    fact(t(language, 'printSite'), escapeHtml(siteName(language, conversation.site))),
     conversation.url ? fact(t(language, 'printAddress'), `<span class="mono">${escapeHtml(conversation.url)}</span>`) : '',
     fact(t(language, 'printParticipants'), participants),
     fact(t(language, 'printFirstSeen'), time(ctx, conversation.firstSeen)),
@@ -187,13 +226,11 @@ function conversationHtml(ctx: Ctx, conversation: ReportConversation, firstRecor
     previous = message.index;
   });
   if (conversation.storedMessageCount > previous + 1) items.push(`<li class="gap">${escapeHtml(t(language, 'printGap', { count: conversation.storedMessageCount - previous - 1 }))}</li>`);
-  const adviceKeys = [...new Set(conversation.categories.slice(0, 3))];
   return (
     `<section class="conversation" data-conversation="${escapeHtml(conversation.key)}">` +
     `<h2>${escapeHtml(t(language, 'printConversation'))}: ${escapeHtml(conversation.title || conversation.key)}</h2>` +
     `<table class="facts">${facts}</table>` +
     (categories ? `<h3>${escapeHtml(t(language, 'printCategories'))}</h3><ul>${categories}</ul>` : '') +
-    (adviceKeys.length ? `<p class="notice">${adviceKeys.map((key) => escapeHtml(advice(language, key))).join(' ')}</p>` : '') +
     `<h3>${escapeHtml(t(language, 'printRiskOverTime'))}</h3>` +
     timelineSvg(conversation.timeline, flagged, chartLabel, ctx.report.settings.sensitivity, (level) => levelName(language, level)) +
     `<p class="small muted">${escapeHtml(chartLabel)}</p>` +
@@ -209,7 +246,7 @@ function redactionText(ctx: Ctx): string {
   if (!r) return '';
   const { language } = ctx;
   const what = [
-    r.ownName ? t(language, 'printRedactName') : '',
+    r.ownName ? `${t(language, 'printRedactName')} (${t(language, r.nameScope === 'all' ? 'printRedactNameScopeAll' : 'printRedactNameScopeSelf')})` : '',
     r.phones ? t(language, 'printRedactPhones') : '',
     r.emails ? t(language, 'printRedactEmails') : '',
   ].filter(Boolean);
@@ -259,13 +296,14 @@ function render(report: Report, language: UiLanguage, contentSha256: string): st
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="${escapeHtml(generator)}">
 <title>${escapeHtml(t(language, 'printTitle'))}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${pageStyle(report, language)}</style>
 </head>
 <body>
 <main>
 <header>
 <h1>${escapeHtml(t(language, 'printTitle'))}</h1>
 <p class="muted">${escapeHtml(t(language, 'printGenerated', { date: formatTime(report.generatedAt, language, report.timeZone), generator, zone: report.timeZone }))}</p>
+<p class="small">${escapeHtml(t(language, 'printContentHash'))}: <code class="content-hash">${contentSha256}</code></p>
 </header>
 <p>${escapeHtml(t(language, 'printIntro'))}</p>
 <p class="notice">${escapeHtml(t(language, 'printNotProof'))}</p>
@@ -274,11 +312,16 @@ ${redactionText(ctx)}
 <table class="facts">${summary}</table>
 <h2>${escapeHtml(t(language, 'printNextTitle'))}</h2>
 <ol class="steps">${steps}</ol>
+<div class="help">
 <h3>${escapeHtml(t(language, 'printHelpTitle'))}</h3>
 <ul>${help}</ul>
+</div>
 <h2>${escapeHtml(t(language, 'printForPolice'))}</h2>
+<div class="for-reader">
 <p>${escapeHtml(t(language, 'printForPoliceText'))}</p>
-<p>${escapeHtml(t(language, 'printContentHash'))}: <code class="content-hash">${contentSha256}</code></p>
+<p class="verify-proves">${escapeHtml(t(language, 'verifyProves', { hash: contentSha256 }))}</p>
+<p>${escapeHtml(t(language, 'printVerifyWhere'))}</p>
+</div>
 ${conversations}
 <footer><p class="small muted">${escapeHtml(t(language, 'printPrivacy'))}</p></footer>
 </main>

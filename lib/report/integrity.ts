@@ -81,6 +81,11 @@ export function decodeFindings(text: string): Array<Pick<ReportFinding, 'ruleId'
   return out;
 }
 
+/** What redaction hid, as one CSV / HTML attribute value: `kind@start-end` joined by `; ` (offsets into the text). */
+export function encodeRedactions(redactions: ReadonlyArray<{ kind: string; start: number; end: number }>): string {
+  return redactions.map((r) => `${r.kind}@${r.start}-${r.end}`).join('; ');
+}
+
 /** Line endings are normalised before hashing, so a copy whose CRLF became LF (or back) still verifies. */
 export function normaliseNewlines(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');

@@ -1,14 +1,19 @@
 /**
  * Optional redaction before a report is shared: the user's own name(s), phone numbers and e-mail addresses are
  * replaced by `[name]`, `[phone]` and `[email]`. Finding offsets are moved with the text so highlights stay right.
- * Names are hidden in every message (others write the user's name too); phone numbers and e-mail addresses in the
- * user's own messages only by default, because the other person's number can be the most useful evidence.
+ *
+ * What the other person wrote is evidence: by default nothing in their messages changes (the user's name, their
+ * phone number, their address); the user has to choose "all messages" for each kind. Names are matched as the chat
+ * shows them (case-sensitive, whole words), so the name "An" leaves "tài khoản an toàn" alone. Each redacted
+ * message records where the placeholders are (`spans`), and the report keeps the hash of the original record.
  */
 import type { RedactionSettings } from './schema';
 
 export interface RedactionOptions {
   /** The user's own names as they appear in chats (display name, first name...). Names shorter than 2 letters are ignored. */
   ownNames?: readonly string[];
+  /** Where names are hidden (default: the user's own messages and their sender label). */
+  nameScope?: 'self' | 'all';
   phones?: boolean;
   emails?: boolean;
   /** Where phone numbers and e-mail addresses are hidden (default: the user's own messages). */
@@ -17,10 +22,19 @@ export interface RedactionOptions {
 
 export const REDACTED = { name: '[name]', phone: '[phone]', email: '[email]' } as const;
 
+export type RedactionKind = keyof typeof REDACTED;
+
 interface Span {
   start: number;
   end: number;
-  replacement: string;
+  kind: RedactionKind;
+}
+
+/** Where a placeholder stands in the redacted text (offsets into it, end exclusive). */
+export interface RedactedSpan {
+  start: number;
+  end: number;
+  kind: RedactionKind;
 }
 
 // The look-behind starts a match only at the beginning of a run: without it a long run of such characters with no
@@ -36,15 +50,16 @@ function escapeRegExp(text: string): string {
 function namePattern(names: readonly string[]): RegExp | null {
   const usable = [...new Set(names.map((n) => n.trim()).filter((n) => [...n].length >= 2))].sort((a, b) => b.length - a.length);
   if (usable.length === 0) return null;
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${usable.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  // Case-sensitive: the name as the chat shows it, not every word that is spelt the same ("An" / "an toàn").
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${usable.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
 }
 
-function collect(pattern: RegExp, text: string, replacement: string, accept: (match: string) => boolean = () => true): Span[] {
+function collect(pattern: RegExp, text: string, kind: RedactionKind, accept: (match: string) => boolean = () => true): Span[] {
   const spans: Span[] = [];
   pattern.lastIndex = 0;
   for (const match of text.matchAll(pattern)) {
     if (match.index === undefined || !accept(match[0])) continue;
-    spans.push({ start: match.index, end: match.index + match[0].length, replacement });
+    spans.push({ start: match.index, end: match.index + match[0].length, kind });
   }
   return spans;
 }
@@ -56,7 +71,7 @@ function digitCount(text: string): number {
 export interface Redactor {
   readonly settings: RedactionSettings;
   /** Redact one message's text; `from` decides whether phone numbers and e-mail addresses are in scope. */
-  text(text: string, from: 'self' | 'other'): { text: string; map(offset: number, edge: 'start' | 'end'): number };
+  text(text: string, from: 'self' | 'other'): { text: string; spans: RedactedSpan[]; map(offset: number, edge: 'start' | 'end'): number };
   /** Redact a short label (a sender name, a title): names always, numbers and addresses when in scope for `from`. */
   label(text: string, from: 'self' | 'other'): string;
 }
@@ -64,8 +79,10 @@ export interface Redactor {
 export function createRedactor(options: RedactionOptions): Redactor {
   const names = namePattern(options.ownNames ?? []);
   const scope = options.scope ?? 'self';
+  const nameScope = options.nameScope ?? 'self';
   const settings: RedactionSettings = {
     ownName: names !== null,
+    nameScope,
     phones: options.phones ?? false,
     emails: options.emails ?? false,
     scope,
@@ -74,11 +91,11 @@ export function createRedactor(options: RedactionOptions): Redactor {
   const spansOf = (text: string, from: 'self' | 'other'): Span[] => {
     const inScope = scope === 'all' || from === 'self';
     const spans: Span[] = [];
-    if (settings.emails && inScope) spans.push(...collect(EMAIL, text, REDACTED.email));
+    if (settings.emails && inScope) spans.push(...collect(EMAIL, text, 'email'));
     if (settings.phones && inScope) {
-      spans.push(...collect(PHONE, text, REDACTED.phone, (m) => digitCount(m) >= 9 && digitCount(m) <= 15));
+      spans.push(...collect(PHONE, text, 'phone', (m) => digitCount(m) >= 9 && digitCount(m) <= 15));
     }
-    if (names) spans.push(...collect(names, text, REDACTED.name));
+    if (names && (nameScope === 'all' || from === 'self')) spans.push(...collect(names, text, 'name'));
     // Earlier spans win; an overlapping later span is dropped (an e-mail address containing the name stays [email]).
     spans.sort((a, b) => a.start - b.start || b.end - a.end);
     const kept: Span[] = [];
@@ -93,8 +110,11 @@ export function createRedactor(options: RedactionOptions): Redactor {
   const apply = (text: string, spans: Span[]) => {
     let out = '';
     let cursor = 0;
+    const placed: RedactedSpan[] = [];
     for (const span of spans) {
-      out += text.slice(cursor, span.start) + span.replacement;
+      out += text.slice(cursor, span.start);
+      placed.push({ start: out.length, end: out.length + REDACTED[span.kind].length, kind: span.kind });
+      out += REDACTED[span.kind];
       cursor = span.end;
     }
     out += text.slice(cursor);
@@ -102,13 +122,14 @@ export function createRedactor(options: RedactionOptions): Redactor {
       let shift = 0;
       for (const span of spans) {
         if (offset <= span.start) break;
+        const replacement = REDACTED[span.kind];
         // Inside a replaced span: widen to the whole replacement.
-        if (offset < span.end) return edge === 'start' ? span.start + shift : span.start + shift + span.replacement.length;
-        shift += span.replacement.length - (span.end - span.start);
+        if (offset < span.end) return edge === 'start' ? span.start + shift : span.start + shift + replacement.length;
+        shift += replacement.length - (span.end - span.start);
       }
       return offset + shift;
     };
-    return { text: out, map };
+    return { text: out, spans: placed, map };
   };
 
   return {

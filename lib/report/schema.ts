@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { CATEGORY_IDS, LANGUAGES, RISK_LEVELS, SENSITIVITIES } from '../engine/taxonomy';
 
 export const REPORT_FORMAT = 'not-alone-report';
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+// Version 2 added what redaction hid (`messages[].redactions`, `originalSha256`, `settings.redaction.nameScope`) and
+// the CSV columns `redactions` and `original_sha256`; version-1 files are still read and checked as they were written.
 /** How `sha256` values are computed (see integrity.ts). Named so a future change cannot be confused with this one. */
 export const CANONICALIZATION = 'not-alone-canonical-json-1';
 
@@ -30,6 +32,13 @@ export const ReportFindingSchema = z.strictObject({
 });
 export type ReportFinding = z.infer<typeof ReportFindingSchema>;
 
+export const ReportRedactionSchema = z.strictObject({
+  /** Offsets of the placeholder (`[name]`, `[phone]`, `[email]`) in `text`, end exclusive. */
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  kind: z.enum(['name', 'phone', 'email']),
+});
+
 export const ReportMessageSchema = z.strictObject({
   /** Position among the conversation's stored messages (0-based); gaps are messages left out of the context. */
   index: z.number().int().min(0),
@@ -43,6 +52,13 @@ export const ReportMessageSchema = z.strictObject({
   findings: z.array(ReportFindingSchema),
   /** SHA-256 of this message record (see integrity.ts `messageRecordHash`). */
   sha256: Sha256Hex,
+  /** Only on a message the export changed: where it hid something. */
+  redactions: z.array(ReportRedactionSchema).optional(),
+  /**
+   * Only on a message the export changed: the record hash of the message as it was stored (text, sender and
+   * finding offsets before redaction), so the original on the device can still be matched to this report.
+   */
+  originalSha256: Sha256Hex.optional(),
 });
 export type ReportMessage = z.infer<typeof ReportMessageSchema>;
 
@@ -102,6 +118,8 @@ export type ReportConversation = z.infer<typeof ReportConversationSchema>;
 export const RedactionSettingsSchema = z.strictObject({
   /** The user's own name(s) were replaced by `[name]` (the names themselves are never written to the report). */
   ownName: z.boolean(),
+  /** Where names were hidden: the user's own messages and sender label only (default), or every message. */
+  nameScope: z.enum(['self', 'all']).optional(),
   phones: z.boolean(),
   emails: z.boolean(),
   /** Where phone numbers and e-mail addresses were hidden: the user's own messages only, or every message. */
@@ -119,7 +137,7 @@ export const ReportIntegritySchema = z.strictObject({
 export const ReportSchema = z
   .strictObject({
     format: z.literal(REPORT_FORMAT),
-    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    schemaVersion: z.union([z.literal(1), z.literal(2)]),
     generatedAt: IsoDate,
     generator: z.strictObject({
       name: z.literal('not-alone'),

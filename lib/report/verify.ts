@@ -3,10 +3,11 @@
  * match the hashes it was exported with? Every problem names the record (a message, a row, the file) and the field.
  */
 import { z } from 'zod';
-import { CSV_COLUMNS, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv, unsafeCell } from './csv';
+import { CSV_COLUMNS, CSV_COLUMNS_V1, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv, unsafeCell } from './csv';
 import { reportContentHash } from './build';
 import { HTML_FORMAT, HTML_INTEGRITY_ID, unescapeHtml } from './html';
 import { decodeFindings, messageRecordHash, normaliseNewlines, sha256Hex, ZERO_HASH, type MessageRecord } from './integrity';
+import { REDACTED } from './redact';
 import { REPORT_FORMAT, REPORT_SCHEMA_VERSION, ReportSchema, type Report } from './schema';
 
 export type ReportFileFormat = 'json' | 'csv' | 'html';
@@ -16,7 +17,35 @@ export interface VerifyProblem {
   record: string;
   /** Which field, e.g. `text`, `record_sha256`, `integrity.contentSha256`, `conversations.0.title`. */
   field: string;
+  /** English, for the CLI and developers; the report page shows `kind` in the user's language instead. */
   message: string;
+  /** What went wrong, for people: set on every problem a result carries. */
+  kind?: VerifyProblemKind;
+  /** The message the problem is about, when it is about one. */
+  messageId?: string;
+}
+
+/**
+ * changed: edited after export; not-report: not a Not Alone report; newer: a newer schema version; missing: the
+ * hashes are gone (re-saved by another program); cut-short; count: messages missing or added; invalid: anything else
+ * that is not in the written format.
+ */
+export type VerifyProblemKind = 'changed' | 'not-report' | 'newer' | 'missing' | 'cut-short' | 'count' | 'invalid';
+
+function kindOf(problem: VerifyProblem): VerifyProblemKind {
+  const { message, field } = problem;
+  if (message.includes(CHANGED) || field === 'data-sha256' || field.endsWith('.matched') || field.startsWith('redactions.')) return 'changed';
+  if (message.startsWith('made by a newer')) return 'newer';
+  if (message.startsWith('not a Not Alone') || message.startsWith('not valid JSON')) return 'not-report';
+  if (/integrity (line|block) is missing|no valid content hash/.test(message)) return 'missing';
+  if (message.includes('cut short')) return 'cut-short';
+  if (field === 'rows' || field === 'records') return 'count';
+  return 'invalid';
+}
+
+function described(problem: VerifyProblem): VerifyProblem {
+  const messageId = /message (?:#\d+ )?"(.*)"(?: \(#[^)]*\))?\)?$/.exec(problem.record)?.[1];
+  return { ...problem, kind: problem.kind ?? kindOf(problem), ...(messageId !== undefined ? { messageId } : {}) };
 }
 
 export interface VerifyResult {
@@ -49,7 +78,7 @@ function messageLabel(conversation: string, id: string, index: number | string):
 }
 
 function result(format: VerifyResult['format'], problems: VerifyProblem[], extra: Partial<VerifyResult> = {}): VerifyResult {
-  return { ok: problems.length === 0, format, problems, contentSha256: null, records: 0, schemaVersion: null, ...extra };
+  return { ok: problems.length === 0, format, problems: problems.map(described), contentSha256: null, records: 0, schemaVersion: null, ...extra };
 }
 
 function newerVersion(version: unknown): VerifyProblem | null {
@@ -103,6 +132,11 @@ async function verifyJson(text: string): Promise<VerifyResult> {
           problems.push({ record: label, field: `findings.${i}.matched`, message: 'the highlighted words are not in the message text at their position' });
         }
       });
+      message.redactions?.forEach((r, i) => {
+        if (message.text.slice(r.start, r.end) !== REDACTED[r.kind]) {
+          problems.push({ record: label, field: `redactions.${i}`, message: `the text at the recorded position is not ${REDACTED[r.kind]}` });
+        }
+      });
       const hash = await messageRecordHash({ ...message, conversation: conversation.key });
       if (hash !== message.sha256) problems.push({ record: label, field: 'sha256', message: `the message record ${CHANGED}` });
     }
@@ -139,8 +173,9 @@ async function verifyCsv(text: string): Promise<VerifyResult> {
 
   const rows = parseCsv(content);
   const header = rows.shift() ?? [];
-  if (header.join(',') !== CSV_COLUMNS.join(',')) {
-    problems.push({ record: 'row 1', field: '(header)', message: `the columns are not ${CSV_COLUMNS.join(', ')}` });
+  const columns = schemaVersion === 1 ? CSV_COLUMNS_V1 : CSV_COLUMNS;
+  if (header.join(',') !== columns.join(',')) {
+    problems.push({ record: 'row 1', field: '(header)', message: `the columns are not ${columns.join(', ')}` });
     return result('csv', problems, { contentSha256: claimed, schemaVersion });
   }
   if (info.has('rows') && Number(info.get('rows')) !== rows.length) {
@@ -150,8 +185,8 @@ async function verifyCsv(text: string): Promise<VerifyResult> {
   let records = 0;
   for (const [i, raw] of rows.entries()) {
     const rowLabel = `row ${i + 2}`;
-    if (raw.length !== CSV_COLUMNS.length) {
-      problems.push({ record: rowLabel, field: '(row)', message: `has ${raw.length} cells, expected ${CSV_COLUMNS.length}` });
+    if (raw.length !== columns.length) {
+      problems.push({ record: rowLabel, field: '(row)', message: `has ${raw.length} cells, expected ${columns.length}` });
       continue;
     }
     records++;
@@ -274,7 +309,7 @@ export async function verifyReport(fileText: string, fileName?: string): Promise
   // (A JSON report is checked by its structure: whitespace, the last line break included, is free to change.)
   if (!fileText.endsWith('\n')) {
     const cut: VerifyProblem = { record: 'file', field: '(file)', message: 'the file is cut short: it does not end with its last line break' };
-    return { ...verified, ok: false, problems: [...verified.problems, cut] };
+    return { ...verified, ok: false, problems: [...verified.problems, described(cut)] };
   }
   return verified;
 }

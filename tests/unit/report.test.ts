@@ -79,8 +79,8 @@ describe('buildReport', () => {
 });
 
 describe('redaction', () => {
-  it('hides the own name everywhere and numbers and addresses in the own messages only, keeping highlights right', async () => {
-    const report = await buildReport([fakePolice], { ...options, redaction: { ownNames: ['Nguyễn Thị Lan', 'Lan'], phones: true, emails: true } });
+  it('hides the own name everywhere when asked and numbers and addresses in the own messages only, keeping highlights right', async () => {
+    const report = await buildReport([fakePolice], { ...options, redaction: { ownNames: ['Nguyễn Thị Lan', 'Lan'], nameScope: 'all', phones: true, emails: true } });
     const json = await toJson(report);
     expect(json).not.toContain('Lan"');
     expect(json).not.toContain('Nguyễn Thị Lan');
@@ -93,7 +93,7 @@ describe('redaction', () => {
     expect(p2?.text).toBe('Dạ đúng ạ, em là [name], email [email], sđt [phone]');
     expect(p2?.sender).toBe('[name]');
     expect(conversation.participants.find((p) => p.role === 'self')?.name).toBe('[name]');
-    expect(report.settings.redaction).toEqual({ ownName: true, phones: true, emails: true, scope: 'self' });
+    expect(report.settings.redaction).toEqual({ ownName: true, nameScope: 'all', phones: true, emails: true, scope: 'self' });
     for (const m of conversation.messages) for (const f of m.findings) expect(m.text.slice(f.start, f.end)).toBe(f.matched);
   });
 
@@ -186,7 +186,7 @@ describe('verifyReport', () => {
     ] as const) {
       const result = await verifyReport(text, name);
       expect(result.problems).toEqual([]);
-      expect(result).toMatchObject({ ok: true, format, records: 14, schemaVersion: 1 });
+      expect(result).toMatchObject({ ok: true, format, records: 14, schemaVersion: 2 });
       // Without a file name the content decides.
       expect((await verifyReport(text)).format).toBe(format);
     }
@@ -206,6 +206,9 @@ describe('verifyReport', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toContainEqual(expect.objectContaining({ record: 'conversation "demo:vi-fake-police" message "p6" (#5)', field: 'sha256' }));
     expect(result.problems).toContainEqual(expect.objectContaining({ record: 'file', field: 'integrity.contentSha256' }));
+    // What the report page shows people instead of English sentences and field paths.
+    expect(result.problems).toContainEqual(expect.objectContaining({ kind: 'changed', messageId: 'p6' }));
+    expect(result.problems.every((p) => p.kind === 'changed')).toBe(true);
   });
 
   it('fails a JSON export whose hashes were recomputed for the messages but not the content', async () => {
@@ -242,7 +245,7 @@ describe('verifyReport', () => {
     expect((await verifyReport('{broken', 'x.json')).problems[0].message).toMatch(/not valid JSON/);
     expect((await verifyReport('hello', 'x.txt')).format).toBe('unknown');
     expect((await verifyReport('<!doctype html><p>hi</p>', 'x.html')).problems[0]).toMatchObject({ field: 'not-alone-integrity' });
-    const newer = await verifyReport(JSON.stringify({ format: 'not-alone-report', schemaVersion: 2 }), 'x.json');
+    const newer = await verifyReport(JSON.stringify({ format: 'not-alone-report', schemaVersion: 3 }), 'x.json');
     expect(newer.problems[0].message).toMatch(/newer/);
   });
 
