@@ -9,7 +9,7 @@
  * Rules the user imported are never overruled: the model knows nothing of them.
  */
 import { modelFlags, readsAsDisclosure, type MessageFeatures, type Scorer, type ScorerResult, type ScorerThresholds } from './scorer';
-import type { Finding, Language } from './types';
+import type { Direction, Finding, Language } from './types';
 
 /** Weight left to a finding the scorer doubts or reads as talk about danger. */
 export const DISCOUNT = 0.2;
@@ -30,10 +30,10 @@ export interface MessageDecision {
   disclosure: boolean;
 }
 
-export function decideMessage(result: ScorerResult, ruleWeights: readonly number[], t: ScorerThresholds, minShownWeight = 1): MessageDecision {
-  const disclosure = readsAsDisclosure(result, t);
+export function decideMessage(result: ScorerResult, ruleWeights: readonly number[], t: ScorerThresholds, minShownWeight = 1, from: Direction = 'other'): MessageDecision {
+  const disclosure = readsAsDisclosure(result, t, from);
   const talk = result.talk >= t.talk && result.risky < t.flag && !disclosure;
-  const modelFlagged = !talk && modelFlags(result, t);
+  const modelFlagged = !talk && modelFlags(result, t, from);
   const trustRules = !talk && result.risky >= t.veto;
   const flagged = modelFlagged || (trustRules && ruleWeights.some((w) => w >= minShownWeight));
   return { flagged, modelFlagged, trustRules, talk, disclosure: disclosure || (result.disclosure >= t.disclosure && !talk) };
@@ -67,6 +67,8 @@ export interface CombineInput {
   /** The language model findings are reported in (worked out only when there is one). */
   language: () => Language;
   minShownWeight: number;
+  /** Who wrote the message. */
+  from: Direction;
 }
 
 export interface Combined {
@@ -78,7 +80,7 @@ export function combineFindings(input: CombineInput): Combined {
   const { scorer, result, features, text } = input;
   const t = scorer.thresholds;
   const bundledWeights = input.ruleFindings.filter((f) => !input.isUserRule(f.ruleId)).map((f) => f.weight);
-  const decision = decideMessage(result, bundledWeights, t, input.minShownWeight);
+  const decision = decideMessage(result, bundledWeights, t, input.minShownWeight, input.from);
   const findings: Finding[] = [];
   for (const finding of input.ruleFindings) {
     if (input.isUserRule(finding.ruleId) || decision.trustRules) {

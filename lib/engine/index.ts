@@ -121,7 +121,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     if (crossing.length === 0) return [];
     // The scorer reads the pair as it reads one message (a retelling stays talk); only the crossing rule hits are kept.
     const crossingRules = new Set(crossing.map((f) => f.ruleId));
-    const kept = scorer ? combineWithScorer(scorer, joined, crossing).filter((f) => crossingRules.has(f.ruleId)) : crossing;
+    const kept = scorer ? combineWithScorer(scorer, joined, crossing, previous.from).filter((f) => crossingRules.has(f.ruleId)) : crossing;
     return kept.map((f) => {
       const start = Math.max(0, f.start - boundary);
       return { ...f, start, end: f.end - boundary, matched: text.slice(start, f.end - boundary), continues: true };
@@ -129,13 +129,13 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   };
 
   /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
-  const analyzeMessage = (text: string): { findings: Finding[]; truncated: boolean } => {
+  const analyzeMessage = (text: string, from: ChatMessage['from']): { findings: Finding[]; truncated: boolean } => {
     const analysis = analyzeText(compiled, text);
     if (!scorer) return analysis;
-    return { findings: combineWithScorer(scorer, text, analysis.findings), truncated: analysis.truncated };
+    return { findings: combineWithScorer(scorer, text, analysis.findings, from), truncated: analysis.truncated };
   };
 
-  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[]): Finding[] {
+  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from']): Finding[] {
     const ruleCategories = ruleFindings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
     const result = scorer.score(text, ruleCategories);
     const { findings } = combineFindings({
@@ -147,6 +147,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
       result,
       language: () => messageLanguage(tokenize(text.slice(0, 2000))),
       minShownWeight: preset.minShownWeight,
+      from,
     });
     // Switched-off categories and languages hold for the scorer's findings too.
     return findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language)));
@@ -156,13 +157,13 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     preset,
     problems: compiled.problems,
     ruleCount: compiled.rules.length,
-    analyze: (text) => analyzeMessage(text).findings,
+    analyze: (text) => analyzeMessage(text, 'other').findings,
     conversation() {
       const tracker = new ConversationRiskTracker(preset, scripts);
       let previous: PreviousMessage | undefined;
       return {
         add(message) {
-          const { findings, truncated } = analyzeMessage(message.text);
+          const { findings, truncated } = analyzeMessage(message.text, message.from);
           if (previous?.from === message.from && previous.text.length + message.text.length <= CONTINUED_MAX_CHARS) {
             findings.push(...continuedFindings(previous, message.text, findings));
           }

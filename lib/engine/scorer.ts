@@ -187,15 +187,21 @@ export function extractFeatures(text: string, ruleCategories: readonly CategoryI
 // ---------------------------------------------------------------------------------------------------------------
 // Inference
 
-/** Whether the scorer alone calls a message a warning sign (see `ScorerThresholds.disclosureFlag`). */
-export function modelFlags(result: Pick<ScorerResult, 'risky' | 'talk' | 'disclosure'>, t: ScorerThresholds): boolean {
+/**
+ * Whether the scorer alone calls a message a warning sign: P(risky) reached `flag`, or the user's own message reads
+ * as a disclosure and reached `disclosureFlag`.
+ */
+export function modelFlags(result: Pick<ScorerResult, 'risky' | 'talk' | 'disclosure'>, t: ScorerThresholds, from: 'self' | 'other'): boolean {
   if (result.risky >= t.flag) return true;
-  return result.risky >= t.disclosureFlag && readsAsDisclosure(result, t);
+  return result.risky >= t.disclosureFlag && readsAsDisclosure(result, t, from);
 }
 
-/** An account of what is happening to the writer reads much like a retelling: it is one when the scorer says so more. */
-export function readsAsDisclosure(result: Pick<ScorerResult, 'talk' | 'disclosure'>, t: ScorerThresholds): boolean {
-  return result.disclosure >= t.disclosure && result.disclosure > result.talk;
+/**
+ * The user's account of what is happening to them ("a policeman called me…") reads much like a retelling: it is one
+ * when the scorer says so more. Only the user's own messages: what the other side retells is not their disclosure.
+ */
+export function readsAsDisclosure(result: Pick<ScorerResult, 'talk' | 'disclosure'>, t: ScorerThresholds, from: 'self' | 'other'): boolean {
+  return from === 'self' && result.disclosure >= t.disclosure && result.disclosure > result.talk;
 }
 
 export interface ScorerResult {
@@ -206,7 +212,7 @@ export interface ScorerResult {
   disclosure: number;
   /** The categories to name if the message is a warning sign, strongest first (the strongest, then up to two more). */
   named: CategoryId[];
-  /** P(risky) reached `flag`, or the message reads as a disclosure and reached `disclosureFlag`. */
+  /** P(risky) reached `flag` (who wrote it is not known here: see `modelFlags`). */
   flagged: boolean;
 }
 
@@ -423,7 +429,7 @@ export class Scorer {
     const others = CATEGORY_IDS.filter((c) => c !== best && categories[c] >= this.thresholds.category);
     others.sort((x, y) => categories[y] - categories[x]);
     named.push(...others.slice(0, 2));
-    return { risky, categories, talk, disclosure, named, flagged: modelFlags({ risky, talk, disclosure }, this.thresholds) };
+    return { risky, categories, talk, disclosure, named, flagged: risky >= this.thresholds.flag };
   }
 
   /**

@@ -82,7 +82,7 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
   const scored = (list: readonly LabelledMessage[]) =>
     list.map((m) => {
       const { features, ruleWeights } = analysisOf(m.text);
-      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights };
+      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights, from: m.from };
     });
   const writtenScored = scored(written);
   const realScored = scored(real);
@@ -92,13 +92,13 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
       const thresholds: ScorerThresholds = { flag, veto: flag * vetoShare, category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag };
       let tp = 0, fp = 0, fn = 0;
       for (const s of writtenScored) {
-        const flagged = decideMessage(s.result, s.ruleWeights, thresholds).flagged;
+        const flagged = decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged;
         if (flagged && s.positive) tp++;
         else if (flagged) fp++;
         else if (s.positive) fn++;
       }
       let realFlagged = 0;
-      for (const s of realScored) if (decideMessage(s.result, s.ruleWeights, thresholds).flagged) realFlagged++;
+      for (const s of realScored) if (decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged) realFlagged++;
       candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision: tp / Math.max(1, tp + fp), realRate: realFlagged / Math.max(1, realScored.length) });
     }
   }

@@ -166,12 +166,14 @@ describe('rules and scorer together', () => {
     expect(decideMessage(result(0.9, 0.1, 0.8), [], thresholds)).toMatchObject({ flagged: true, disclosure: true });
   });
 
-  it('reads an account of what is happening to the writer as disclosure when it is more that than talk, and flags it lower', () => {
+  it("reads the user's account of what is happening to them as disclosure when it is more that than talk, and flags it lower", () => {
     // "a policeman called me and said…": a retelling and a disclosure look alike; the larger reading wins.
-    expect(decideMessage(result(0.7, 0.69, 0.87), [], thresholds)).toMatchObject({ flagged: true, modelFlagged: true, talk: false, disclosure: true });
-    expect(decideMessage(result(0.7, 0.87, 0.69), [], thresholds)).toMatchObject({ flagged: false, talk: true });
-    expect(decideMessage(result(0.5, 0.1, 0.87), [], thresholds)).toMatchObject({ flagged: false, disclosure: true });
-    expect(decideMessage(result(0.7, 0.1, 0.3), [], thresholds).flagged).toBe(false);
+    expect(decideMessage(result(0.7, 0.69, 0.87), [], thresholds, 1, 'self')).toMatchObject({ flagged: true, modelFlagged: true, talk: false, disclosure: true });
+    expect(decideMessage(result(0.7, 0.87, 0.69), [], thresholds, 1, 'self')).toMatchObject({ flagged: false, talk: true });
+    expect(decideMessage(result(0.5, 0.1, 0.87), [], thresholds, 1, 'self')).toMatchObject({ flagged: false, disclosure: true });
+    expect(decideMessage(result(0.7, 0.1, 0.3), [], thresholds, 1, 'self').flagged).toBe(false);
+    // What the other side retells ("they made her buy a new sim") stays talk.
+    expect(decideMessage(result(0.7, 0.69, 0.87), [], thresholds, 1, 'other')).toMatchObject({ flagged: false, talk: true });
   });
 
   it('gives model findings a weight between 2 and 5 that grows with certainty', () => {
@@ -203,6 +205,7 @@ describe('rules and scorer together', () => {
       result: result(0.01),
       language: () => 'en',
       minShownWeight: 1,
+      from: 'other',
     });
     expect(combined.decision.flagged).toBe(false);
     expect(combined.findings).toEqual([{ ...finding('en-bundled'), weight: 0.6, evidence: 'doubt' }, finding('en-imported')]);
@@ -219,6 +222,7 @@ describe('rules and scorer together', () => {
       result: result(0.95),
       language: () => 'en',
       minShownWeight: 1,
+      from: 'other',
     });
     expect(combined.findings).toHaveLength(1);
     const [model] = combined.findings;
