@@ -62,10 +62,10 @@ export default defineContentScript({
             language,
             risk: event.risk,
             findings: event.findings,
-            onDismiss: () => {
+            onDismiss: (kind) => {
               banner = null;
-              // The report page shows the user's "I'm OK" presses.
-              recordDismissal(event.conversationKey, event.risk.level).catch(() => undefined);
+              // The report page shows the warnings the user closed, and how (an × is not an "I'm OK").
+              recordDismissal(event.conversationKey, event.risk.level, kind).catch(() => undefined);
             },
             onSave: () => send({ type: 'save-for-report', conversationKey: event.conversationKey }),
           });
