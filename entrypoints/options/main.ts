@@ -318,7 +318,7 @@ async function save(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 
 function pinSection(): HTMLElement {
-  const section = el('section', { attrs: { 'aria-labelledby': 'pin-title' }, testid: 'pin-section' }, el('h2', { text: tr('optPinTitle'), attrs: { id: 'pin-title' } }), el('p', { text: tr('optPinIntro'), className: 'hint' }));
+  const section = el('section', { attrs: { 'aria-labelledby': 'pin-title', id: 'pin' }, testid: 'pin-section' }, el('h2', { text: tr('optPinTitle'), attrs: { id: 'pin-title' } }), el('p', { text: tr('optPinIntro'), className: 'hint' }));
   if (state.policy.lockSettings) {
     section.append(el('p', { text: tr('optPolicyLocked'), className: 'hint' }));
     return section;
@@ -443,7 +443,7 @@ function customRulesSection(): HTMLElement {
 function adminSection(): HTMLElement {
   const section = el(
     'section',
-    { attrs: { 'aria-labelledby': 'admin-title' }, testid: 'admin' },
+    { attrs: { 'aria-labelledby': 'admin-title', id: 'admin' }, testid: 'admin' },
     el('h2', { text: tr('optAdminTitle'), attrs: { id: 'admin-title' } }),
     el('p', { text: tr('optAdminIntro'), className: 'hint' }),
     // The schema ships with the extension: a link that works offline, unlike a path in the source repository.
@@ -495,6 +495,12 @@ function draw(): void {
 void (async () => {
   await load();
   draw();
+  // The welcome page's parent path (options.html#pin) lands in the PIN form, ready to type.
+  if (location.hash === '#pin') {
+    const target = document.querySelector<HTMLElement>('[data-testid="new-pin"]') ?? document.getElementById('pin');
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus();
+  }
   browser.storage.onChanged.addListener((changes, area) => {
     // Another tab changed the lock or the settings: show the truth rather than a stale form.
     if ((area === 'local' && ('pin-lock' in changes || 'settings' in changes || 'custom-rules' in changes)) || area === 'managed') {
