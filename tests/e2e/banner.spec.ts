@@ -17,7 +17,8 @@ test('the banner hides from window.find(), leaves the composer free, answers Alt
   const found = await chat.evaluate(() => {
     const probe = (words: string): boolean => {
       getSelection()?.removeAllRanges();
-      return window.find(words);
+      // Non-standard (not in the DOM typings), but every Chromium and Firefox page has it.
+      return (window as unknown as { find(text: string): boolean }).find(words);
     };
     return { title: probe('signs of manipulation'), shortcut: probe('Alt+Shift+N'), chat: probe('bí mật điều tra') };
   });
