@@ -12,6 +12,7 @@ import type { Page } from '@playwright/test';
 import axe from 'axe-core';
 import { resolve } from 'node:path';
 import { build, type Rollup } from 'vite';
+import type { showBanner } from '../../lib/content/banner';
 import { pointPopupAt } from '../../scripts/screenshots';
 import type { ExtensionBrowser } from '../../scripts/support/extension-browser';
 import { eventually, expect, ROOT, storedConversations, test } from './fixtures';
@@ -127,7 +128,7 @@ test('the banner has no axe violations in both languages and both colour schemes
         await page.addScriptTag({ content: code });
         await page.evaluate(
           ({ language, state }) => {
-            const api = (window as unknown as { NotAloneBanner: typeof import('../../lib/content/banner') }).NotAloneBanner;
+            const api = (window as unknown as { NotAloneBanner: { showBanner: typeof showBanner } }).NotAloneBanner;
             const finding = (matched: string, category: 'impersonation' | 'secrecy' | 'money') => ({
               ruleId: `r-${category}`, category, language, weight: 3, start: 0, end: matched.length, matched, adviceKey: category, selfCompliance: false,
             });
