@@ -44,7 +44,12 @@ export async function launchWithExtension(options: { headless: boolean; extensio
   });
   const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionId = new URL(serviceWorker.url()).host;
-  if (options.welcome !== 'keep') (await welcomePage(context, extensionId))?.close().catch(() => undefined);
+  if (options.welcome !== 'keep') {
+    const welcome = await welcomePage(context, extensionId);
+    // Closing the last tab would end the browser: a lone welcome tab is emptied instead.
+    if (welcome && context.pages().length > 1) await welcome.close().catch(() => undefined);
+    else if (welcome) await welcome.goto('about:blank').catch(() => undefined);
+  }
   return {
     context,
     extensionId,
