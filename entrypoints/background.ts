@@ -8,6 +8,10 @@ import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
 import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
 
 export default defineBackground(() => {
+  // First run only (not on updates or service-worker restarts): what Not Alone does and never does, and the setup paths.
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
+  });
   const handle = createMessageHandler({
     extensionId: browser.runtime.id,
     extensionPageUrl: browser.runtime.getURL('/'),

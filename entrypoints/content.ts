@@ -4,7 +4,7 @@ import { showBanner, type BannerHandle } from '../lib/content/banner';
 import { createMarks } from '../lib/content/marks';
 import { startPageScanner, type PageScanner } from '../lib/content/page-scanner';
 import { createRemoteAnalyzer } from '../lib/content/remote-analyzer';
-import { pickLanguage } from '../lib/i18n';
+import { pickLanguage, type UiLanguage } from '../lib/i18n';
 import type { ProtocolMessage } from '../lib/protocol';
 import { adapterForPage } from '../lib/sites';
 import { CONTENT_SCRIPT_MATCHES } from '../lib/sites/hosts';
@@ -41,8 +41,9 @@ export default defineContentScript({
       marks.show([]);
     };
 
-    const start = (settings: ContentSettings): void => {
-      const language = settings.uiLanguage === 'auto' ? pickLanguage(navigator.languages) : settings.uiLanguage;
+    // The banner speaks the language in effect when it is shown (a settings change applies at once).
+    const bannerLanguage = (): UiLanguage => (latest.uiLanguage === 'auto' ? pickLanguage(navigator.languages) : latest.uiLanguage);
+    const start = (): void => {
       if (ctx.isInvalid || running) return;
       const controller = new AbortController();
       ctx.onInvalidated(() => controller.abort());
@@ -59,13 +60,13 @@ export default defineContentScript({
         warn(event) {
           banner?.remove();
           banner = showBanner(document, {
-            language,
+            language: bannerLanguage(),
             risk: event.risk,
             findings: event.findings,
-            onDismiss: () => {
+            onDismiss: (kind) => {
               banner = null;
-              // The report page shows the user's "I'm OK" presses.
-              recordDismissal(event.conversationKey, event.risk.level).catch(() => undefined);
+              // The report page shows the warnings the user closed, and how (an × is not an "I'm OK").
+              recordDismissal(event.conversationKey, event.risk.level, kind).catch(() => undefined);
             },
             onSave: () => send({ type: 'save-for-report', conversationKey: event.conversationKey }),
           });
@@ -95,7 +96,7 @@ export default defineContentScript({
       }
       // Start nothing until the address is a chat page of the app (the generic adapter takes any page).
       if (running || !adapter.matches(new URL(location.href))) return;
-      start(settings);
+      start();
     };
 
     ctx.onInvalidated(stop);

@@ -1,7 +1,7 @@
 /**
- * `npx tsx scripts/screenshots.ts`: screenshots of the popup, the report page and the settings in English and
- * Vietnamese, from a real run of the built extension (run `npx wxt build` first) on the demo chat. Written to
- * docs/screenshots/. Uses Debian's Chromium (scripts/support/chromium.ts); never downloads a browser.
+ * `npx tsx scripts/screenshots.ts`: screenshots of the welcome page, the in-page warning, the popup, the report page,
+ * the printable report and the settings in English and Vietnamese, from a real run of the built extension (run
+ * `npx wxt build` first) on the demo chat. Written to docs/screenshots/. Uses Debian's Chromium (scripts/support/chromium.ts); never downloads a browser.
  *
  * The popup is opened as a tab, so "the current tab" would be the popup itself: the page's `chrome.tabs.query` is
  * pointed at the demo chat tab instead, which is what the real popup sees when opened over it.
@@ -10,7 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { EXTENSION_DIR, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
+import { EXTENSION_DIR, launchWithExtension, welcomePage, type ExtensionBrowser } from './support/extension-browser';
 import { serveStatic } from './support/static-server';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -62,15 +62,27 @@ async function launchWithRetry(options: Parameters<typeof launchWithExtension>[0
 }
 
 async function shoot(language: 'en' | 'vi', extensionDir: string): Promise<void> {
-  const extension = await launchWithRetry({ headless: true, locale: language === 'vi' ? 'vi-VN' : 'en-US', extensionDir });
+  const extension = await launchWithRetry({ headless: true, locale: language === 'vi' ? 'vi-VN' : 'en-US', extensionDir, welcome: 'keep' });
   const demo = await serveStatic(resolve(ROOT, 'demo'), '/demo/');
   try {
+    // The welcome page, as it opens on install (in the browser's language).
+    const welcome = await until(() => welcomePage(extension.context, extension.extensionId), 'the welcome page');
+    await welcome.setViewportSize({ width: 1000, height: 1250 });
+    await welcome.getByTestId('path-teen').click();
+    await welcome.screenshot({ path: resolve(OUT, `welcome-${language}.png`), fullPage: true });
+    await welcome.close();
+
     await extension.serviceWorker.evaluate(async (uiLanguage) => chrome.storage.local.set({ settings: { uiLanguage } }), language);
     const chat = await extension.context.newPage();
-    await chat.goto(demo.url);
-    await until(() => flagged(extension, 'demo:vi-fake-police'), 'the demo conversation to be flagged');
-    await chat.click('[data-open="en-gamer"]');
-    await until(() => flagged(extension, 'demo:en-gamer'), 'the second demo conversation to be flagged');
+    const first = language === 'en' ? 'en-gamer' : 'vi-fake-police';
+    const second = language === 'en' ? 'vi-fake-police' : 'en-gamer';
+    await chat.goto(`${demo.url}#${first}`);
+    await until(() => flagged(extension, `demo:${first}`), 'the demo conversation to be flagged');
+    await chat.waitForSelector('[data-not-alone-banner]', { state: 'attached', timeout: 15_000 });
+    await chat.waitForTimeout(300);
+    await chat.screenshot({ path: resolve(OUT, `warning-${language}.png`) });
+    await chat.click(`[data-open="${second}"]`);
+    await until(() => flagged(extension, `demo:${second}`), 'the second demo conversation to be flagged');
     await chat.click('[data-open="vi-fake-police"]');
     await chat.waitForTimeout(800);
 
@@ -88,6 +100,14 @@ async function shoot(language: 'en' | 'vi', extensionDir: string): Promise<void>
     await report.locator('[data-testid="messages"] .message').first().waitFor();
     await report.screenshot({ path: resolve(OUT, `report-${language}.png`) });
 
+    // The printable report (Save as PDF), in the same language.
+    await report.getByTestId('export-language').selectOption(language);
+    const [printable] = await Promise.all([extension.context.waitForEvent('page'), report.getByTestId('open-printable').click()]);
+    await printable.setViewportSize({ width: 1000, height: 1400 });
+    await printable.locator('li.msg.flagged').first().waitFor();
+    await printable.screenshot({ path: resolve(OUT, `printable-${language}.png`) });
+    await printable.close();
+
     const settings = await extension.context.newPage();
     await settings.setViewportSize({ width: 1000, height: 1400 });
     await settings.goto(`${base}/options.html`);
@@ -102,7 +122,7 @@ async function shoot(language: 'en' | 'vi', extensionDir: string): Promise<void>
     await settings.setViewportSize({ width: 1000, height: 900 });
     await settings.locator('[data-testid="lock-status"][data-state="locked"]').waitFor();
     await settings.screenshot({ path: resolve(OUT, `settings-locked-${language}.png`) });
-    console.log(`docs/screenshots/{popup,report,settings,settings-locked}-${language}.png`);
+    console.log(`docs/screenshots/{welcome,warning,popup,report,printable,settings,settings-locked}-${language}.png`);
   } finally {
     await extension.close();
     await demo.close();

@@ -7,7 +7,7 @@ import pack from 'virtual:not-alone-rules';
 import { browser } from 'wxt/browser';
 import { CATEGORY_IDS, LANGUAGES, SENSITIVITIES, type CategoryId, type Language, type Sensitivity } from '../../lib/engine/taxonomy';
 import { categoryExplanation, categoryName, pickLanguage, t, type UiLanguage } from '../../lib/i18n';
-import { button, el, labelled, uid } from '../../lib/popup/dom';
+import { button, confirmDialog, el, labelled, uid } from '../../lib/popup/dom';
 import { pinPrompt } from '../../lib/popup/pin-prompt';
 import { defaultTimeZone, formatTime, isoTime } from '../../lib/report';
 import { MAX_RULE_FILE_BYTES, validateCustomRuleFiles, type ImportedFile } from '../../lib/settings/custom-rules';
@@ -318,7 +318,7 @@ async function save(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 
 function pinSection(): HTMLElement {
-  const section = el('section', { attrs: { 'aria-labelledby': 'pin-title' }, testid: 'pin-section' }, el('h2', { text: tr('optPinTitle'), attrs: { id: 'pin-title' } }), el('p', { text: tr('optPinIntro'), className: 'hint' }));
+  const section = el('section', { attrs: { 'aria-labelledby': 'pin-title', id: 'pin' }, testid: 'pin-section' }, el('h2', { text: tr('optPinTitle'), attrs: { id: 'pin-title' } }), el('p', { text: tr('optPinIntro'), className: 'hint' }));
   if (state.policy.lockSettings) {
     section.append(el('p', { text: tr('optPolicyLocked'), className: 'hint' }));
     return section;
@@ -356,13 +356,22 @@ function pinSection(): HTMLElement {
   section.append(form);
   if (state.lock) {
     section.append(
-      button(tr('optRemovePin'), async () => {
-        await savePinLock(null);
-        state.unlocked = false;
-        state.status = tr('optPinRemoved');
-        await load();
-        draw();
-      }, 'danger', 'remove-pin'),
+      // Removing the PIN unlocks everything for anyone: asked again, with what it means.
+      button(tr('optRemovePin'), () =>
+        confirmDialog({
+          title: tr('optRemovePinTitle'),
+          text: tr('optRemovePinWarning'),
+          confirmText: tr('optRemovePin'),
+          cancelText: tr('pinCancel'),
+          testid: 'confirm-remove-pin',
+          onConfirm: async () => {
+            await savePinLock(null);
+            state.unlocked = false;
+            state.status = tr('optPinRemoved');
+            await load();
+            draw();
+          },
+        }), 'danger', 'remove-pin'),
     );
   }
   section.append(el('p', { text: tr('optForgotPin'), className: 'hint' }));
@@ -432,7 +441,14 @@ function customRulesSection(): HTMLElement {
 }
 
 function adminSection(): HTMLElement {
-  const section = el('section', { attrs: { 'aria-labelledby': 'admin-title' }, testid: 'admin' }, el('h2', { text: tr('optAdminTitle'), attrs: { id: 'admin-title' } }), el('p', { text: tr('optAdminIntro'), className: 'hint' }));
+  const section = el(
+    'section',
+    { attrs: { 'aria-labelledby': 'admin-title', id: 'admin' }, testid: 'admin' },
+    el('h2', { text: tr('optAdminTitle'), attrs: { id: 'admin-title' } }),
+    el('p', { text: tr('optAdminIntro'), className: 'hint' }),
+    // The schema ships with the extension: a link that works offline, unlike a path in the source repository.
+    el('p', { className: 'hint' }, el('a', { text: tr('optAdminSchema'), attrs: { href: browser.runtime.getURL('/managed-schema.json'), target: '_blank' }, testid: 'admin-schema' })),
+  );
   const fields = [...managedFields(state.policy)];
   if (fields.length || state.policy.lockSettings !== undefined || state.policy.allowCustomRules !== undefined) {
     const items = fields.map((field) => el('li', { text: field, className: 'mono' }));
@@ -479,6 +495,12 @@ function draw(): void {
 void (async () => {
   await load();
   draw();
+  // The welcome page's parent path (options.html#pin) lands in the PIN form, ready to type.
+  if (location.hash === '#pin') {
+    const target = document.querySelector<HTMLElement>('[data-testid="new-pin"]') ?? document.getElementById('pin');
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus();
+  }
   browser.storage.onChanged.addListener((changes, area) => {
     // Another tab changed the lock or the settings: show the truth rather than a stale form.
     if ((area === 'local' && ('pin-lock' in changes || 'settings' in changes || 'custom-rules' in changes)) || area === 'managed') {

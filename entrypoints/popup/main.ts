@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { BANNER_SHORTCUT } from '../../lib/content/banner';
 import { pickLanguage, t, type UiLanguage } from '../../lib/i18n';
 import { button, el } from '../../lib/popup/dom';
 import { buildPopupModel, type PopupModel } from '../../lib/popup/model';
@@ -158,7 +159,11 @@ function draw(): void {
   }
   if (state.message) children.push(el('p', { text: state.message, className: 'note', testid: 'message' }));
   if (model.lockText) children.push(el('p', { text: model.lockText, className: 'lock-note', testid: 'lock-note' }));
-  children.push(el('p', { text: t(language, 'privacyNote'), className: 'privacy' }));
+  children.push(
+    el('p', { text: t(language, 'popupShortcut', { shortcut: BANNER_SHORTCUT.label }), className: 'privacy', testid: 'shortcut' }),
+    el('p', { text: t(language, 'privacyNote'), className: 'privacy' }),
+    el('p', { className: 'privacy' }, el('a', { text: t(language, 'popupWelcome'), attrs: { href: browser.runtime.getURL('/welcome.html'), target: '_blank' }, testid: 'welcome-link' })),
+  );
   app.replaceChildren(...children);
   announce([model.statusText, state.message].filter(Boolean).join('. '));
 }

@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { CATEGORY_IDS, RISK_LEVELS, type CategoryId, type RiskLevel } from '../../lib/engine/taxonomy';
-import { categoryExplanation, categoryName, levelName, pickLanguage, siteName, t, type StringKey, type UiLanguage } from '../../lib/i18n';
+import { categoryExplanation, categoryName, dismissalName, levelName, pickLanguage, siteName, t, type StringKey, type UiLanguage } from '../../lib/i18n';
 import { button, download, el, labelled, svg, uid } from '../../lib/popup/dom';
 import { pinPrompt } from '../../lib/popup/pin-prompt';
 import {
@@ -310,7 +310,7 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
   if (conversation.saved) facts.append(...fact(tr('reportSaved'), conversation.savedAt ? tr('reportSavedOn', { date: when(conversation.savedAt) }) : tr('reportSavedYes')));
   const dismissed = state.dismissals[conversation.key] ?? [];
   if (dismissed.length) {
-    facts.append(...fact(tr('reportDismissed'), dismissed.map((d) => tr('reportDismissedOn', { date: when(d.at), level: levelName(language, d.level) })).join('; ')));
+    facts.append(...fact(tr('reportDismissed'), dismissed.map((d) => tr('reportDismissedOn', { date: when(d.at), how: dismissalName(language, d.kind), level: levelName(language, d.level) })).join('; ')));
   }
   const header = el('header', {}, el('h2', { text: conversation.title || conversation.key, className: 'title' }), facts);
   if (conversation.risk.categories.length) {

@@ -1,7 +1,7 @@
 /**
  * What the content script reads and writes in storage, without zod (the content script runs in every chat page and
  * stays small: it bundles no schema library). It needs three settings (which sites it watches, where it is paused,
- * the banner's language) and records the user's "I'm OK" presses. The checks follow lib/storage/schema.ts
+ * the banner's language) and records the warnings the user closed, and how. The checks follow lib/storage/schema.ts
  * (`SettingsSchema`) and lib/settings/policy.ts (`parsePolicy`, `applyPolicy`) for these fields, field by field: a
  * field that is not valid falls back to its default, as `parseSettings` does (tests/unit/content-storage.test.ts
  * compares the two).
@@ -9,7 +9,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { RiskLevel } from '../engine/taxonomy';
-import { MAX_DISMISSALS } from '../storage/limits';
+import { MAX_DISMISSALS, type DismissalKind } from '../storage/limits';
 import type { Settings } from '../storage/schema';
 
 export type ContentSettings = Pick<Settings, 'uiLanguage' | 'pausedSites' | 'watchedSites'>;
@@ -61,18 +61,19 @@ export function watchContentSettings(onChange: (settings: ContentSettings) => vo
 }
 
 /**
- * The dismissals with one more press of "I'm OK" (newest last, at most `MAX_DISMISSALS` per conversation). What is
- * stored is kept as it is: the report page validates it when it reads it (lib/storage/parse.ts `parseDismissals`).
+ * The dismissals with one more closed warning and what closed it (newest last, at most `MAX_DISMISSALS` per
+ * conversation). What is stored is kept as it is: the report page validates it when it reads it
+ * (lib/storage/parse.ts `parseDismissals`, after migrations/003-dismissals-kind.ts).
  */
-export function withDismissal(raw: unknown, conversationKey: string, level: RiskLevel, at: number): Record<string, unknown> {
+export function withDismissal(raw: unknown, conversationKey: string, level: RiskLevel, kind: DismissalKind, at: number): Record<string, unknown> {
   const all: Record<string, unknown> = isRecord(raw) ? { ...raw } : {};
   const previous = Object.hasOwn(all, conversationKey) ? all[conversationKey] : undefined;
   const list = Array.isArray(previous) ? (previous as unknown[]) : [];
-  all[conversationKey] = [...list, { level, at }].slice(-MAX_DISMISSALS);
+  all[conversationKey] = [...list, { level, at, kind }].slice(-MAX_DISMISSALS);
   return all;
 }
 
-/** Remember a press of "I'm OK" (shown back to the user on the report page, never sent anywhere). */
-export async function recordDismissal(conversationKey: string, level: RiskLevel, now: number = Date.now()): Promise<void> {
-  await storage.setItem('local:dismissals', withDismissal(await storage.getItem<unknown>('local:dismissals'), conversationKey, level, now));
+/** Remember a closed warning and what closed it (shown back to the user on the report page, never sent anywhere). */
+export async function recordDismissal(conversationKey: string, level: RiskLevel, kind: DismissalKind, now: number = Date.now()): Promise<void> {
+  await storage.setItem('local:dismissals', withDismissal(await storage.getItem<unknown>('local:dismissals'), conversationKey, level, kind, now));
 }

@@ -4,6 +4,7 @@
  * enforces it). Tone: calm, never blaming; see ../shared/reference/help-and-tone.md.
  */
 import type { CategoryId, RiskLevel } from '../engine/taxonomy';
+import type { DismissalKind } from '../storage/limits';
 import { en } from './en';
 import { vi } from './vi';
 
@@ -36,6 +37,11 @@ export function categoryName(language: UiLanguage, category: CategoryId): string
 
 export function categoryExplanation(language: UiLanguage, category: CategoryId): string {
   return STRINGS[language].categories[category].why;
+}
+
+/** How a warning was closed, as the report page says it ("you pressed “I'm OK”", "closed with ×"…). */
+export function dismissalName(language: UiLanguage, kind: DismissalKind): string {
+  return STRINGS[language].dismissals[kind];
 }
 
 export function levelName(language: UiLanguage, level: RiskLevel): string {

@@ -26,6 +26,29 @@ export function button(text: string, onClick: () => void | Promise<void>, classN
   return node;
 }
 
+/**
+ * Ask before an action that cannot be undone or weakens a protection: a modal dialog with the consequence spelled out,
+ * the action and Cancel (Escape cancels too). Focus goes to Cancel, the safe choice.
+ */
+export function confirmDialog(options: { title: string; text: string; confirmText: string; cancelText: string; testid: string; onConfirm: () => void | Promise<void> }): void {
+  const titleId = uid('confirm-title');
+  const dialog = el('dialog', { className: 'confirm', testid: options.testid, attrs: { 'aria-labelledby': titleId } });
+  const close = (): void => {
+    dialog.close();
+    dialog.remove();
+  };
+  const cancel = button(options.cancelText, close, undefined, `${options.testid}-cancel`);
+  const confirm = button(options.confirmText, async () => {
+    close();
+    await options.onConfirm();
+  }, 'danger', `${options.testid}-button`);
+  dialog.append(el('h2', { text: options.title, attrs: { id: titleId } }), el('p', options.text), el('div', { className: 'actions' }, confirm, cancel));
+  dialog.addEventListener('cancel', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  cancel.focus();
+}
+
 let ids = 0;
 /** A unique id for label/input pairs. */
 export function uid(prefix: string): string {

@@ -5,7 +5,7 @@
  *
  *   local:conversations   conversations with their flagged messages and context (v2)
  *   local:settings        the user's settings (v1); `loadSettings()` applies the administrator's policy on top
- *   local:dismissals      presses of "I'm OK" on a warning, per conversation (v1)
+ *   local:dismissals      warnings closed, per conversation, with what closed them (v2)
  *   local:pin-lock        the parental PIN lock, or null (v1)
  *   local:custom-rules    imported rule files (lib/storage/custom-rules.ts, v1)
  *   local:storage-notices what storage could not keep (counts and dates, no names; `session:` when local is full)
@@ -22,6 +22,7 @@ import {
   CONVERSATIONS_VERSION,
   conversationsMigrations,
   DISMISSALS_VERSION,
+  dismissalsMigrations,
   PIN_LOCK_VERSION,
   SETTINGS_VERSION,
   settingsMigrations,
@@ -46,11 +47,14 @@ export const settingsItem = storage.defineItem<Record<string, unknown>>('local:s
   migrations: settingsMigrations,
 });
 
-export const dismissalsItem = storage.defineItem<Record<string, unknown>>('local:dismissals', {
+/** Options of the dismissals item, exported so the migration test can define it on seeded storage. */
+export const DISMISSALS_ITEM_OPTIONS = {
   fallback: {},
   version: DISMISSALS_VERSION,
-  migrations: {},
-});
+  migrations: dismissalsMigrations,
+};
+
+export const dismissalsItem = storage.defineItem<Record<string, unknown>>('local:dismissals', DISMISSALS_ITEM_OPTIONS);
 
 export const pinLockItem = storage.defineItem<unknown>('local:pin-lock', {
   fallback: null,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CATEGORY_IDS, LANGUAGES, RISK_LEVELS, SENSITIVITIES } from '../engine/taxonomy';
-import { MAX_DISMISSALS } from './limits';
+import { DISMISSAL_KINDS, MAX_DISMISSALS } from './limits';
 
 export const MAX_TEXT = 20_000;
 
@@ -113,10 +113,14 @@ export const DEFAULT_SETTINGS: Settings = {
   contextMessages: 5,
 };
 
-/** One press of "I'm OK" on a warning: shown back to the user on the report page, never sent anywhere. */
+/**
+ * A warning the user closed, and how ("I'm OK", × or Escape; `unknown` before storage v2): shown back to the user on
+ * the report page, never sent anywhere.
+ */
 export const DismissalSchema = z.object({
   level: z.enum(RISK_LEVELS),
   at: z.number(),
+  kind: z.enum(DISMISSAL_KINDS),
 });
 export type Dismissal = z.infer<typeof DismissalSchema>;
 

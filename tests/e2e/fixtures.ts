@@ -62,6 +62,9 @@ export async function bannerText(page: Page): Promise<string | null> {
     const parts: string[] = [];
     const collect = (n: CdpNode, parent: string): void => {
       if (n.nodeType === 3 && parent !== 'STYLE') parts.push(n.nodeValue ?? '');
+      // The banner draws its words as generated content from `data-text` (lib/content/banner.ts).
+      const attributes = n.attributes ?? [];
+      for (let i = 0; i + 1 < attributes.length; i += 2) if (attributes[i] === 'data-text') parts.push(attributes[i + 1]);
       for (const child of [...(n.shadowRoots ?? []), ...(n.children ?? [])]) collect(child, n.nodeName);
     };
     collect(node, '');
@@ -75,6 +78,8 @@ interface CdpNode {
   nodeType: number;
   nodeName: string;
   nodeValue?: string;
+  /** Flat list: name, value, name, value… */
+  attributes?: string[];
   children?: CdpNode[];
   shadowRoots?: CdpNode[];
 }

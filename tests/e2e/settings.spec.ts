@@ -127,3 +127,39 @@ test('a custom rule file is validated: an invalid one gets a precise error and c
   await expect(options.getByTestId('custom-rules')).toContainText('xx-club-secret.yaml');
   expect(JSON.stringify(await customRules())).toContain('xx-club-secret');
 });
+
+test('settings: removing the PIN asks first, checkboxes are big enough to hit, the policy schema is a link, no reload needed', async ({ extension }) => {
+  const base = `chrome-extension://${extension.extensionId}`;
+  const options = await extension.context.newPage();
+  await options.goto(`${base}/options.html`);
+  await setPin(options);
+  const hasLock = async (): Promise<boolean> => extension.serviceWorker.evaluate(async () => Boolean((await chrome.storage.local.get('pin-lock'))['pin-lock']));
+
+  // "Remove PIN" explains what it means and can be cancelled.
+  await options.getByTestId('remove-pin').click();
+  const dialog = options.getByTestId('confirm-remove-pin');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('anyone using this computer');
+  await options.getByTestId('confirm-remove-pin-cancel').click();
+  await expect(dialog).toHaveCount(0);
+  expect(await hasLock()).toBe(true);
+  await options.getByTestId('remove-pin').click();
+  await options.getByTestId('confirm-remove-pin-button').click();
+  await expect(options.getByTestId('status')).toContainText('PIN removed');
+  expect(await hasLock()).toBe(false);
+
+  // Every checkbox and radio button is a target of at least 24 × 24 px (WCAG 2.5.8).
+  const sizes = await options.locator('input[type="checkbox"], input[type="radio"]').evaluateAll((inputs) =>
+    inputs.map((input) => {
+      const box = input.getBoundingClientRect();
+      return Math.min(box.width, box.height);
+    }),
+  );
+  expect(sizes.length).toBeGreaterThan(10);
+  expect(Math.min(...sizes)).toBeGreaterThanOrEqual(24);
+
+  // A path in the source repository means nothing to a parent: the schema that ships with the extension is a link.
+  await expect(options.getByTestId('admin-schema')).toHaveAttribute('href', `${base}/managed-schema.json`);
+  const text = await options.locator('main').innerText();
+  expect(text).not.toMatch(/docs\/admin-policy\.md|rules\/README\.md|reload/i);
+});

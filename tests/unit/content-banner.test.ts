@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bannerCategories, showBanner, triggerWords, BANNER_HOST_ATTRIBUTE } from '../../lib/content/banner';
 import { createMarks, MARKS_HOST_ATTRIBUTE } from '../../lib/content/marks';
 import type { ConversationRisk, Finding } from '../../lib/engine/types';
+import type { DismissalKind } from '../../lib/storage/limits';
 import { loadPage, type LoadedPage } from './sites-fixtures';
 
 const finding = (matched: string, category: Finding['category'], weight = 3): Finding => ({
@@ -42,10 +43,21 @@ afterEach(async () => {
   await page.close();
 });
 
-function show(findings: Finding[], language: 'en' | 'vi' = 'en', handlers: { onDismiss?: () => void; onSave?: () => void } = {}) {
+/** What the banner shows: its text is generated content (`data-text`), so that `window.find()` cannot see it. */
+function shown(root: ParentNode): string {
+  const self = 'hasAttribute' in root && (root as Element).hasAttribute('data-text') ? [root as Element] : [];
+  return [...self, ...root.querySelectorAll('[data-text]')].map((node) => node.getAttribute('data-text')).join(' ');
+}
+
+function show(
+  findings: Finding[],
+  language: 'en' | 'vi' = 'en',
+  handlers: { onDismiss?: (kind: DismissalKind) => void; onSave?: () => void } = {},
+  level: ConversationRisk = risk,
+) {
   const handle = showBanner(page.document, {
     language,
-    risk,
+    risk: level,
     findings,
     onDismiss: handlers.onDismiss ?? (() => undefined),
     onSave: handlers.onSave ?? (() => undefined),
@@ -65,7 +77,7 @@ describe('banner', () => {
   it('says what was seen and which words triggered it, as text only', () => {
     const hostile = '<img src=x onerror="alert(1)">';
     const { root } = show([finding('Tôi là cán bộ công an', 'impersonation', 5), finding(hostile, 'secrecy')]);
-    const text = root.textContent ?? '';
+    const text = shown(root);
     expect(text).toContain('This chat shows signs of manipulation');
     expect(text).toContain('posing as an authority');
     expect(text).toContain('Tôi là cán bộ công an');
@@ -81,11 +93,11 @@ describe('banner', () => {
     helpButton.click();
     expect(help.hasAttribute('hidden')).toBe(false);
     expect(helpButton.getAttribute('aria-expanded')).toBe('true');
-    const lines = [...help.querySelectorAll('li')].map((li) => li.textContent ?? '');
+    const lines = [...help.querySelectorAll('li')].map((li) => shown(li));
     expect(lines.some((l) => l.startsWith('111'))).toBe(true);
     expect(lines.some((l) => l.startsWith('113'))).toBe(true);
     expect(help.querySelector('a[href="tel:111"]')).not.toBeNull();
-    expect(root.textContent).toContain('Mình ổn');
+    expect(shown(root)).toContain('Mình ổn');
   });
 
   it('has a labelled region, an alert, buttons in reading order, and never takes the focus', () => {
@@ -94,12 +106,13 @@ describe('banner', () => {
     const { root } = show([finding('send me a pic', 'sexual')]);
     const panel = root.querySelector('section')!;
     expect(panel.getAttribute('role')).toBe('region');
-    expect(panel.getAttribute('aria-labelledby')).toBe('na-title');
-    expect(root.querySelector('[role="alert"] h2')?.textContent).toBe('This chat shows signs of manipulation');
-    expect([...root.querySelectorAll('button')].map((b) => b.getAttribute('aria-label') ?? b.textContent)).toEqual([
+    expect(panel.getAttribute('aria-label')).toBe('This chat shows signs of manipulation');
+    expect(root.querySelector('[role="alert"] h2')?.getAttribute('aria-label')).toBe('This chat shows signs of manipulation');
+    expect([...root.querySelectorAll('button')].map((b) => b.getAttribute('aria-label'))).toEqual([
       "I'm OK",
       'What should I do?',
       'Save for a report',
+      'Make smaller',
       'Close',
     ]);
     expect(page.document.activeElement).toBe(composer);
@@ -110,11 +123,11 @@ describe('banner', () => {
     const onDismiss = vi.fn();
     const onSave = vi.fn();
     let { handle, root } = show([finding('x', 'threat')], 'en', { onDismiss, onSave });
-    const save = [...root.querySelectorAll('button')].find((b) => b.textContent === 'Save for a report')!;
+    const save = [...root.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === 'Save for a report')!;
     save.click();
     expect(onSave).toHaveBeenCalledTimes(1);
     expect(save.disabled).toBe(true);
-    expect(root.querySelector('[role="status"]')?.textContent).toContain('Saved');
+    expect(shown(root.querySelector('[role="status"]')!)).toContain('Saved');
     root.querySelector('button')!.click();
     expect(onDismiss).toHaveBeenCalledTimes(1);
     expect(handle.host.isConnected).toBe(false);
@@ -126,13 +139,91 @@ describe('banner', () => {
     expect(handle.host.isConnected).toBe(false);
   });
 
+  it('records what closed it: "I\'m OK", the × button or Escape (a closed warning is not an "I\'m OK")', () => {
+    const kinds: DismissalKind[] = [];
+    const onDismiss = (kind: DismissalKind): void => void kinds.push(kind);
+    const KeyboardEvent = (page.window as unknown as { KeyboardEvent: typeof globalThis.KeyboardEvent }).KeyboardEvent;
+    let { root } = show([finding('x', 'threat')], 'en', { onDismiss });
+    root.querySelector<HTMLButtonElement>('button[aria-label="I\'m OK"]')!.click();
+    ({ root } = show([finding('x', 'threat')], 'en', { onDismiss }));
+    root.querySelector<HTMLButtonElement>('button[aria-label="Close"]')!.click();
+    ({ root } = show([finding('x', 'threat')], 'en', { onDismiss }));
+    root.querySelector('section')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(kinds).toEqual(['ok', 'close', 'escape']);
+  });
+
+  it('keeps no text in the DOM: window.find() and selection cannot read it; names are given by aria-label', () => {
+    const { root } = show([finding('Tôi là cán bộ công an', 'impersonation', 5), finding('chuyển tiền', 'money')]);
+    const texts: string[] = [];
+    const walk = (node: Node): void => {
+      if (node.nodeType === 3 && node.parentNode?.nodeName !== 'STYLE' && node.textContent?.trim()) texts.push(node.textContent);
+      node.childNodes.forEach(walk);
+    };
+    walk(root);
+    expect(texts).toEqual([]);
+    expect(shown(root)).toContain('Tôi là cán bộ công an');
+    for (const control of root.querySelectorAll('button, a')) expect(control.getAttribute('aria-label')).toBeTruthy();
+  });
+
+  it('can be made smaller, out of the way, without its warning text in the page, and opened again', () => {
+    const onDismiss = vi.fn();
+    const { root } = show([finding('chuyển tiền', 'money')], 'en', { onDismiss });
+    root.querySelector<HTMLButtonElement>('button[aria-label="Make smaller"]')!.click();
+    const panel = root.querySelector('section')!;
+    expect(panel.classList.contains('compact')).toBe(true);
+    // Only the button that opens it again is left: no category, no chat words, not even as generated content.
+    expect(root.querySelectorAll('button')).toHaveLength(1);
+    expect(shown(root)).not.toContain('chuyển tiền');
+    expect(shown(root)).not.toContain('money');
+    const expand = root.querySelector('button')!;
+    expect(expand.getAttribute('aria-expanded')).toBe('false');
+    expand.click();
+    expect(panel.classList.contains('compact')).toBe(false);
+    expect(shown(root)).toContain('chuyển tiền');
+    expect(onDismiss).not.toHaveBeenCalled();
+  });
+
+  it('is reached with Alt+Shift+N, which it names, and only then takes the focus', () => {
+    const composer = page.document.getElementById('composer') as HTMLInputElement;
+    composer.focus();
+    const { root } = show([finding('send me a pic', 'sexual')]);
+    expect(shown(root)).toContain('Alt+Shift+N');
+    root.querySelector<HTMLButtonElement>('button[aria-label="Make smaller"]')!.click();
+    const KeyboardEvent = (page.window as unknown as { KeyboardEvent: typeof globalThis.KeyboardEvent }).KeyboardEvent;
+    composer.dispatchEvent(new KeyboardEvent('keydown', { key: 'N', code: 'KeyN', altKey: true, shiftKey: true, bubbles: true }));
+    expect(root.querySelector('section')!.classList.contains('compact')).toBe(false);
+    expect(root.activeElement?.getAttribute('aria-label')).toBe("I'm OK");
+    // Typing N (or Alt+N) in the chat does nothing to the banner.
+    composer.focus();
+    composer.dispatchEvent(new KeyboardEvent('keydown', { key: 'n', code: 'KeyN', altKey: true, bubbles: true }));
+    expect(page.document.activeElement).toBe(composer);
+  });
+
+  it('names the pattern of every phrase it quotes', () => {
+    const findings = [finding('chuyển tiền', 'money'), finding('bí mật', 'secrecy'), finding('cán bộ công an', 'impersonation')];
+    const { root } = show(findings);
+    const intro = shown(root);
+    expect(triggerWords(findings)).toHaveLength(3);
+    for (const category of ['asking for money', 'secrecy', 'posing as an authority']) expect(intro).toContain(category);
+  });
+
+  it('at the danger level, makes "What should I do?" the main action, not "I\'m OK"', () => {
+    const danger: ConversationRisk = { ...risk, level: 'critical' };
+    const { root } = show([finding('thuê phòng khách sạn', 'isolation')], 'en', {}, danger);
+    const primary = root.querySelectorAll('button.primary');
+    expect([...primary].map((b) => b.getAttribute('aria-label'))).toEqual(['What should I do?']);
+    expect(root.querySelector('.actions button')?.getAttribute('aria-label')).toBe('What should I do?');
+    const calm = show([finding('x', 'threat')], 'en', {}, { ...risk, level: 'medium' }).root;
+    expect(calm.querySelector('button.primary')?.getAttribute('aria-label')).toBe("I'm OK");
+  });
+
   it('replaces an older banner instead of stacking', () => {
     show([finding('a', 'threat')]);
     show([finding('b', 'money')]);
     expect(page.document.querySelectorAll(`[${BANNER_HOST_ATTRIBUTE}]`)).toHaveLength(1);
   });
 
-  it('names at most three distinct trigger words and two patterns', () => {
+  it('names at most three distinct trigger words and their patterns', () => {
     const findings = [finding('A', 'money'), finding('a', 'money'), finding('b', 'threat'), finding('c', 'secrecy'), finding('d', 'sexual')];
     expect(triggerWords(findings)).toEqual(['A', 'b', 'c']);
     expect(triggerWords([finding('x'.repeat(200), 'money')])[0]).toHaveLength(80);
@@ -140,7 +231,7 @@ describe('banner', () => {
     expect(triggerWords([finding('dont tell ur parents', 'secrecy'), finding('dont tell ur parents we talk', 'secrecy')])).toEqual([
       'dont tell ur parents we talk',
     ]);
-    expect(bannerCategories(risk, findings)).toEqual(['money', 'threat']);
+    expect(bannerCategories(risk, findings)).toEqual(['money', 'threat', 'secrecy']);
   });
 });
 

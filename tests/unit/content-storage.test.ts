@@ -56,18 +56,21 @@ describe('content script settings', () => {
 });
 
 describe('content script dismissals', () => {
-  it('records presses of "I\'m OK" the report page reads back, newest last, at most 50 per conversation', async () => {
-    await recordDismissal('demo:a', 'medium', 10);
-    await recordDismissal('demo:a', 'high', 20);
-    await recordDismissal('demo:b', 'high', 30);
-    expect((await loadDismissals()).value).toEqual({ 'demo:a': [{ level: 'medium', at: 10 }, { level: 'high', at: 20 }], 'demo:b': [{ level: 'high', at: 30 }] });
+  it('records closed warnings and what closed them, read back by the report page, newest last, at most 50 per conversation', async () => {
+    await recordDismissal('demo:a', 'medium', 'ok', 10);
+    await recordDismissal('demo:a', 'high', 'close', 20);
+    await recordDismissal('demo:b', 'high', 'escape', 30);
+    expect((await loadDismissals()).value).toEqual({
+      'demo:a': [{ level: 'medium', at: 10, kind: 'ok' }, { level: 'high', at: 20, kind: 'close' }],
+      'demo:b': [{ level: 'high', at: 30, kind: 'escape' }],
+    });
     let raw: unknown = {};
-    for (let i = 0; i < 60; i++) raw = withDismissal(raw, 'demo:c', 'high', i);
+    for (let i = 0; i < 60; i++) raw = withDismissal(raw, 'demo:c', 'high', 'ok', i);
     expect((raw as Record<string, Array<{ at: number }>>)['demo:c'].map((d) => d.at)).toEqual(Array.from({ length: 50 }, (_, i) => i + 10));
   });
 
   it('keeps what is stored as it is, and starts over from something that is not a record', () => {
-    expect(withDismissal({ 'demo:a': 'broken', 'demo:b': [{ level: 'x' }] }, 'demo:a', 'low', 1)).toEqual({ 'demo:a': [{ level: 'low', at: 1 }], 'demo:b': [{ level: 'x' }] });
-    expect(withDismissal([1, 2], 'demo:a', 'low', 1)).toEqual({ 'demo:a': [{ level: 'low', at: 1 }] });
+    expect(withDismissal({ 'demo:a': 'broken', 'demo:b': [{ level: 'x' }] }, 'demo:a', 'low', 'close', 1)).toEqual({ 'demo:a': [{ level: 'low', at: 1, kind: 'close' }], 'demo:b': [{ level: 'x' }] });
+    expect(withDismissal([1, 2], 'demo:a', 'low', 'ok', 1)).toEqual({ 'demo:a': [{ level: 'low', at: 1, kind: 'ok' }] });
   });
 });

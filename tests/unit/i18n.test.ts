@@ -47,4 +47,31 @@ describe('UI strings', () => {
     expect(t('vi', 'helpPolice')).toMatch(/không bao giờ/);
     expect(STRINGS.vi.help.map((h) => h.number)).toEqual(expect.arrayContaining(['111', '113']));
   });
+
+  it('speak Vietnamese to the user as “bạn”, never “em” or “em nhỏ” (a university student is not a little one)', () => {
+    const viStrings = allStrings(STRINGS.vi);
+    // “em” as a word, but not in “trẻ em” (children).
+    const em = /(^|[^\p{L}])(?<!trẻ )em(?=[^\p{L}]|$)/iu;
+    expect(viStrings.filter((s) => em.test(s))).toEqual([]);
+    expect(viStrings.filter((s) => s.includes('em nhỏ'))).toEqual([]);
+  });
+
+  it('call the secrecy category “đòi giữ bí mật”, never “bắt giữ bí mật” (which reads as “secret arrest”)', () => {
+    expect(categoryName('vi', 'secrecy')).toBe('đòi giữ bí mật');
+    expect(allStrings(STRINGS.vi).filter((s) => s.includes('bắt giữ'))).toEqual([]);
+  });
+
+  it('no longer tell the user to reload chat tabs after a settings change, and show no bare repository paths', () => {
+    for (const language of ['en', 'vi'] as const) {
+      const settings = Object.entries(STRINGS[language].ui).filter(([key]) => key.startsWith('opt'));
+      expect(settings.filter(([, s]) => /reload|tải lại/i.test(s))).toEqual([]);
+      expect(settings.filter(([, s]) => /\b[\w-]+\/[\w./-]+\.(md|json|ya?ml)\b/.test(s))).toEqual([]);
+    }
+  });
 });
+
+function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(allStrings);
+}

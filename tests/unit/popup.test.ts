@@ -53,7 +53,7 @@ describe('popup model', () => {
 
   it('speaks Vietnamese', () => {
     const model = buildPopupModel({ ...base, language: 'vi' });
-    expect(model.statusText).toBe('Đang để ý các dấu hiệu nguy hiểm trong cuộc trò chuyện này');
+    expect(model.statusText).toBe('Đang để ý các dấu hiệu đáng lo trong cuộc trò chuyện này');
     expect(model.recent[0].levelText).toBe('nguy hiểm');
   });
 });

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
-import { CONVERSATIONS_ITEM_OPTIONS } from '../../lib/storage/items';
-import { conversationsMigrations, CONVERSATIONS_VERSION } from '../../lib/storage/migrations';
+import { CONVERSATIONS_ITEM_OPTIONS, DISMISSALS_ITEM_OPTIONS } from '../../lib/storage/items';
+import { conversationsMigrations, CONVERSATIONS_VERSION, dismissalsMigrations, DISMISSALS_VERSION } from '../../lib/storage/migrations';
+import { migrate as dismissalsV2 } from '../../lib/storage/migrations/003-dismissals-kind';
 import { migrate as conversationsV2 } from '../../lib/storage/migrations/002-conversations-saved-at';
-import { parseConversations } from '../../lib/storage/parse';
+import { parseConversations, parseDismissals } from '../../lib/storage/parse';
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../fixtures/storage/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -18,6 +19,7 @@ function fixture(name: string): Record<string, unknown> {
 describe('migrations are numbered and complete', () => {
   it('has one migration for every version after 1', () => {
     for (let version = 2; version <= CONVERSATIONS_VERSION; version++) expect(typeof conversationsMigrations[version]).toBe('function');
+    for (let version = 2; version <= DISMISSALS_VERSION; version++) expect(typeof dismissalsMigrations[version]).toBe('function');
   });
 });
 
@@ -62,5 +64,38 @@ describe('the conversations item on a browser holding v1 data', () => {
     expect(await item.getValue()).toEqual({});
     await item.setValue({});
     expect(await item.getMeta()).toEqual({ v: CONVERSATIONS_VERSION });
+  });
+});
+
+describe('003 dismissals: kind', () => {
+  it('marks every stored v1 dismissal as "unknown", never as a press of "I\'m OK", and keeps what it cannot read', () => {
+    const v1 = fixture('dismissals.v1.json');
+    const v2 = dismissalsV2(structuredClone(v1)) as Record<string, unknown>;
+    expect(v2['demo:vi-fake-police']).toEqual([
+      { level: 'high', at: 1751371700000, kind: 'unknown' },
+      { level: 'critical', at: 1751371900000, kind: 'unknown' },
+    ]);
+    expect(v2['demo:half-written']).toBe('not a list');
+    const { value, problems } = parseDismissals(v2);
+    expect(Object.keys(value).sort()).toEqual(['demo:en-gamer', 'demo:vi-fake-police']);
+    expect(problems).toHaveLength(1);
+    // Without the migration the v1 records do not pass the v2 schema.
+    expect(parseDismissals(v1).value).toEqual({});
+  });
+
+  it('keeps a kind the content script already wrote, and is idempotent', () => {
+    const mixed = { 'demo:a': [{ level: 'high', at: 1 }, { level: 'high', at: 2, kind: 'escape' }] };
+    expect(dismissalsV2(mixed)).toEqual({ 'demo:a': [{ level: 'high', at: 1, kind: 'unknown' }, { level: 'high', at: 2, kind: 'escape' }] });
+    expect(dismissalsV2(dismissalsV2(mixed))).toEqual(dismissalsV2(mixed));
+    expect(dismissalsV2(null)).toBeNull();
+  });
+
+  it('runs through the versioned item on a browser holding v1 dismissals', async () => {
+    fakeBrowser.reset();
+    await fakeBrowser.storage.local.set({ dismissals: fixture('dismissals.v1.json') });
+    const item = storage.defineItem<Record<string, unknown>>('local:dismissals', DISMISSALS_ITEM_OPTIONS);
+    const value = (await item.getValue()) as Record<string, Array<{ kind: string }>>;
+    expect(value['demo:en-gamer']).toEqual([{ level: 'medium', at: 1757880000000, kind: 'unknown' }]);
+    expect(await item.getMeta()).toEqual({ v: DISMISSALS_VERSION });
   });
 });

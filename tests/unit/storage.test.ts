@@ -117,8 +117,8 @@ describe('size cap', () => {
 
 describe('dismissals', () => {
   it('keeps valid entries and reports the rest', () => {
-    const { value, problems } = parseDismissals({ a: [{ level: 'high', at: 1 }, { level: 'nope', at: 2 }], b: 'x' });
-    expect(value).toEqual({ a: [{ level: 'high', at: 1 }] });
+    const { value, problems } = parseDismissals({ a: [{ level: 'high', at: 1, kind: 'ok' }, { level: 'nope', at: 2, kind: 'ok' }, { level: 'high', at: 3, kind: 'waved' }], b: 'x' });
+    expect(value).toEqual({ a: [{ level: 'high', at: 1, kind: 'ok' }] });
     expect(problems).toHaveLength(2);
   });
 });
@@ -127,12 +127,12 @@ describe('storage items', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('records and deletes dismissals', async () => {
-    await recordDismissal('demo:a', 'medium', 10);
-    await recordDismissal('demo:a', 'high', 20);
-    await recordDismissal('demo:b', 'high', 30);
+    await recordDismissal('demo:a', 'medium', 'ok', 10);
+    await recordDismissal('demo:a', 'high', 'close', 20);
+    await recordDismissal('demo:b', 'high', 'escape', 30);
     expect((await loadDismissals()).value['demo:a']).toEqual([
-      { level: 'medium', at: 10 },
-      { level: 'high', at: 20 },
+      { level: 'medium', at: 10, kind: 'ok' },
+      { level: 'high', at: 20, kind: 'close' },
     ]);
     await deleteDismissals(['demo:a']);
     expect(Object.keys((await loadDismissals()).value)).toEqual(['demo:b']);

@@ -6,6 +6,7 @@
  * convert is left as it is for the schema check on read to set aside and report.
  */
 import * as conversationsSavedAt from './002-conversations-saved-at';
+import * as dismissalsKind from './003-dismissals-kind';
 
 export const CONVERSATIONS_VERSION = 2;
 export const conversationsMigrations: Record<number, (old: unknown) => unknown> = {
@@ -15,6 +16,9 @@ export const conversationsMigrations: Record<number, (old: unknown) => unknown> 
 export const SETTINGS_VERSION = 1;
 export const settingsMigrations: Record<number, (old: unknown) => unknown> = {};
 
-export const DISMISSALS_VERSION = 1;
+export const DISMISSALS_VERSION = 2;
+export const dismissalsMigrations: Record<number, (old: unknown) => unknown> = {
+  [dismissalsKind.version]: dismissalsKind.migrate,
+};
 export const PIN_LOCK_VERSION = 1;
 export const CUSTOM_RULES_VERSION = 1;
