@@ -12,9 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { createEngine, type Engine, type Language, type Sensitivity } from '../../lib/engine';
-import { RuleCompileError } from '../../lib/engine';
-import { RulePackError } from '../../lib/engine/rule-loader';
+import type { Engine } from '../../lib/engine';
 import {
   byRisk,
   chooseSelf,
@@ -47,17 +45,16 @@ import {
   type SenderStat,
 } from '../../lib/exports';
 import { pickLanguage, type UiLanguage } from '../../lib/i18n';
-import { loadBundledRules } from '../../lib/node/rule-files';
-import { loadShippedScorer } from '../../lib/node/scorer-file';
-import { ScorerDataError } from '../../lib/engine/scorer';
 import { buildReport, toCsv, toJson, toPrintableHtml } from '../../lib/report';
 import { lastOption, type ParsedArgs } from '../args';
 import { checkWritableFolder, writeFilesAtomic } from '../atomic-write';
-import { parseSensitivity } from '../engine';
+import { cliEngine, parseSensitivity } from '../engine';
 import { CliError } from '../errors';
 import { collectSources, type ChatSource, type InputFile } from '../export-files';
 import { NO_PROGRESS, terminalProgress, type Progress } from '../progress';
 import { renderSummary, style } from '../summary';
+import { readStdinSync } from '../stdin';
+import { terminalSafe } from '../terminal-text';
 import { parseJsonl } from './scan-jsonl';
 
 export interface ScanIo {
@@ -102,15 +99,6 @@ function parseLang(value: string | undefined): (typeof LANGS)[number] {
   const lang = value ?? 'auto';
   if ((LANGS as readonly string[]).includes(lang)) return lang as (typeof LANGS)[number];
   throw new CliError('--lang must be one of auto, en, vi');
-}
-
-function makeEngine(sensitivity: Sensitivity, languages: Language[] | undefined): Engine {
-  try {
-    return createEngine(loadBundledRules(), { sensitivity, languages, scorer: loadShippedScorer() });
-  } catch (error) {
-    if (error instanceof RulePackError || error instanceof RuleCompileError || error instanceof ScorerDataError) throw new CliError(error.message, 1);
-    throw error;
-  }
 }
 
 function version(): string {
@@ -318,13 +306,13 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
   const colour = !args.flags.has('no-color') && !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || outIsTTY);
 
   try {
-    const { sources, ignored } = collectSources(paths, format, io.readStdin ?? (() => readFileSync(0)));
+    const { sources, ignored } = collectSources(paths, format, io.readStdin ?? (() => readStdinSync()));
     const problems: ExportProblem[] = [];
     const prepared: Prepared[] = [];
     for (const source of sources) prepared.push(...prepare(source, progress, problems));
     const selves = resolveSelves(prepared, selfName);
     // The rules are loaded once the inputs are known to be good: bad input is reported first, and fast.
-    const engine = makeEngine(sensitivity, lang === 'auto' ? undefined : [lang]);
+    const engine = cliEngine(sensitivity, lang === 'auto' ? undefined : [lang]);
     prepared.forEach((p, i) => {
       selves[i] = saferGuess(engine, p, selves[i]);
     });
@@ -342,7 +330,7 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
     progress.clear();
     scanned.sort(byRisk);
 
-    for (const problem of problems.slice(0, MAX_WARNINGS)) io.err(`not-alone: warning: ${problemText(problem)}\n`);
+    for (const problem of problems.slice(0, MAX_WARNINGS)) io.err(`not-alone: warning: ${terminalSafe(problemText(problem))}\n`);
     if (problems.length > MAX_WARNINGS) io.err(`not-alone: warning: and ${problems.length - MAX_WARNINGS} more\n`);
 
     const written: string[] = [];
@@ -373,8 +361,8 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
       );
       const [first, ...rest] = summary.split('\n');
       const notices = selfNotices(prepared, selves);
-      io.out([first, ...notices, ...rest].join('\n'));
-      for (const line of written) io.out(line + '\n');
+      io.out([first, ...notices.map(terminalSafe), ...rest].join('\n'));
+      for (const line of written) io.out(terminalSafe(line) + '\n');
     }
     return 0;
   } catch (error) {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { verifyReport, type VerifyResult } from '../../lib/report';
 import type { ParsedArgs } from '../args';
 import { CliError } from '../errors';
+import { terminalSafe } from '../terminal-text';
 
 export interface VerifyIo {
   out: (s: string) => void;
@@ -37,8 +38,9 @@ export async function runVerify(args: ParsedArgs, io: VerifyIo): Promise<number>
   if (args.positionals.length === 0) throw new CliError('verify needs a report FILE (.json, .csv or .html); see: not-alone help');
   const quiet = args.flags.has('quiet');
   let worst = 0;
-  for (const path of args.positionals) {
-    const result = await verifyReport(readReport(path), path);
+  for (const file of args.positionals) {
+    const path = terminalSafe(file);
+    const result = await verifyReport(readReport(file), file);
     const format = result.format === 'html' ? 'printable HTML' : result.format.toUpperCase();
     if (result.ok) {
       if (!quiet) {
@@ -49,7 +51,7 @@ export async function runVerify(args: ParsedArgs, io: VerifyIo): Promise<number>
     }
     const code = uncheckable(result) ? 2 : 1;
     worst = Math.max(worst, code);
-    const lines = result.problems.map((p) => `  ${p.record}: ${p.field}: ${p.message}`);
+    const lines = result.problems.map((p) => terminalSafe(`  ${p.record}: ${p.field}: ${p.message}`));
     if (code === 2) io.err(`not-alone: ${path}: cannot be checked:\n${lines.join('\n')}\n`);
     else io.out(`${path}: CHANGED. ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in this ${format} report:\n${lines.join('\n')}\n`);
   }
