@@ -125,7 +125,7 @@ function prepareWhatsApp(source: ChatSource, progress: Progress): Prepared {
   const survey = new WhatsAppSurvey();
   for (const line of fileLines(file, `Reading ${file.display}`, progress)) survey.push(line);
   survey.assertChat(file.display);
-  const daysFirst = survey.daysFirst();
+  const layout = survey.layout();
   const format = source.format === 'signal' ? 'signal' : 'whatsapp';
   const info = whatsappInfo(file.display, survey, { format, title: file.titleHint });
   return {
@@ -133,7 +133,7 @@ function prepareWhatsApp(source: ChatSource, progress: Progress): Prepared {
     senders: [...survey.senders].map(([name, n]) => ({ name, count: n })),
     skipped: survey.systemLines,
     replay(add, bar) {
-      const parser = new WhatsAppParser(daysFirst);
+      const parser = new WhatsAppParser(layout);
       const label = `Scanning ${file.display}`;
       let count = 0;
       const push = (message: ExportMessage | undefined): void => {
@@ -148,9 +148,7 @@ function prepareWhatsApp(source: ChatSource, progress: Progress): Prepared {
       if (survey.strayLine && survey.firstHeaderLine !== undefined) {
         problems.push({ file: file.display, where: String(survey.strayLine.line), message: `lines before the first message (line ${survey.firstHeaderLine}) were skipped` });
       }
-      if (parser.badDates.length) {
-        problems.push({ file: file.display, where: String(parser.badDates[0]), message: `${parser.badDates.length} message(s) have a date that could not be read; they have no time` });
-      }
+      problems.push(...parser.problems(file.display));
       return problems;
     },
   };

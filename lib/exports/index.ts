@@ -22,8 +22,10 @@ export interface ParsedExport {
 export function parseExportText(file: string, text: string, format: Exclude<ExportFormat, 'jsonl'>): ParsedExport {
   switch (format) {
     case 'whatsapp':
-    case 'signal':
-      return { format, conversations: [parseWhatsAppText(text, file, { format })], problems: [] };
+    case 'signal': {
+      const problems: ExportProblem[] = [];
+      return { format, conversations: [parseWhatsAppText(text, file, { format }, problems)], problems };
+    }
     case 'telegram': {
       const { conversations, problems } = parseTelegram(parseJson(text, file), file);
       return { format, conversations, problems };
@@ -62,4 +64,4 @@ export { ConversationScanner, conversationKey, toChatMessage, topMessages, byRis
 export { parseTelegram, telegramText } from './telegram';
 export { decodeText, LineDecoder, parseJson, repairMojibake, sniffEncoding, SNIFF_BYTES } from './text';
 export * from './types';
-export { classifyWhatsAppText, inferDaysFirst, parseWhatsAppText, whatsappInfo, whatsappTitleFromName, WhatsAppParser, WhatsAppSurvey } from './whatsapp';
+export { chooseDaysFirst, classifyWhatsAppText, dateFits, inferDaysFirst, parseWhatsAppText, visibleName, whatsappInfo, whatsappTitleFromName, WhatsAppParser, WhatsAppSurvey, type WhatsAppLayout } from './whatsapp';
