@@ -38,6 +38,10 @@ const DATE_PARTS = /^([\u200E\u200F]*\[?)(\d{1,4})([-/.]\s?)(\d{1,4})([-/.]\s?)(
 const RAW_DATE = /^[\u200E\u200F]*\[?(\d{1,4}[-/.]\s?\d{1,4}[-/.]\s?\d{1,4})/;
 /** Day periods some Android locales write instead of AM/PM ("9:15 in the morning"). */
 const DAY_PERIOD = /(\d{1,2})([:.]\d{2}(?:[:.]\d{2})?)\s*(in the morning|in the afternoon|in the evening|at night|noon|midnight)/i;
+/** Arabic `م`/`ص` after the time; Japanese, Chinese and Korean AM/PM words before it (`午後9:41`, `오후 9:41`). */
+const AMPM_AFTER = /(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)\s*([صم])\s*$/;
+const AMPM_BEFORE = /(午前|午後|上午|下午|오전|오후)\s*(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)/;
+const PM_WORDS = new Set(['م', '午後', '下午', '오후']);
 /** What the package took for a sender when the line was a system notice after a 12-hour time (`9:41:35 PM: …`). */
 const AMPM_AUTHOR = /^[ap]\.?\s?m\.?$/i;
 /** Text longer than this in one message is cut (the report keeps 20,000 characters at most anyway). */
@@ -60,7 +64,11 @@ function normalizeCalendar(line: string): string {
 
 /** `9:15 in the morning` → `9:15 AM`; "at night" is PM from 6 to 11 and AM from 12 to 5. */
 function dayPeriodToAmPm(prefix: string): string {
-  return prefix.replace(DAY_PERIOD, (_all, hour: string, rest: string, period: string) => {
+  const ampm = (word: string): string => (PM_WORDS.has(word) ? 'PM' : 'AM');
+  return prefix
+    .replace(AMPM_AFTER, (_all, time: string, word: string) => `${time} ${ampm(word)}`)
+    .replace(AMPM_BEFORE, (_all, word: string, time: string) => `${time} ${ampm(word)}`)
+    .replace(DAY_PERIOD, (_all, hour: string, rest: string, period: string) => {
     const h = Number(hour);
     const p = period.toLowerCase();
     const pm = p === 'in the afternoon' || p === 'in the evening' || p === 'noon' || (p === 'at night' && h >= 6 && h < 12);
@@ -127,6 +135,7 @@ function parseOne(line: string, daysFirst: boolean): Header | undefined {
   const padded = /:\s*$/.test(line) ? `${line.trimEnd()} ` : line;
   const [message] = parseString(padded, { daysFirst, parseAttachments: true });
   if (!message) return undefined;
+  if (padded !== line) message.message = message.message.replace(/ $/, '');
   if (message.author !== null && AMPM_AUTHOR.test(message.author.trim())) {
     // `3/27/22, 9:41:35 PM: Messages to this chat…`: a system line whose AM/PM the package took for a sender.
     message.message = `${message.author}: ${message.message}`;
@@ -218,11 +227,36 @@ const MEDIA = [
   /^\S.*\.\w{2,5} \((?:file attached|tệp đính kèm|đã đính kèm tệp|datei angehängt|archivo adjunto|fichier joint|arquivo anexado|file terlampir)\)$/i,
   /^null$/,
 ];
-const DELETED_BY_OWNER = /^(?:you deleted this message|bạn đã (?:xóa|xoá) tin nhắn này)\.?$/i;
-const DELETED = /^(?:this message was deleted|you deleted this message|tin nhắn này đã bị (?:xóa|xoá)|bạn đã (?:xóa|xoá) tin nhắn này|diese nachricht wurde gelöscht|se eliminó este mensaje|ce message a été supprimé|essa mensagem foi apagada)\.?$/i;
-/** Notices iOS writes under the chat's name, marked with U+200E: not messages. */
-const SYSTEM_NOTICE =
-  /end-to-end encrypted|mã hóa đầu cuối|mã hoá đầu cuối|missed (?:voice|video|group voice|group video) call|cuộc gọi (?:thoại|video)(?: nhóm)? (?:bị )?nhỡ|security code|mã bảo mật|created group|đã tạo nhóm|changed (?:the subject|this group's|the group|their phone number)|đã (?:đổi|thay đổi)|joined using|đã tham gia|disappearing messages|tin nhắn tự hủy|tin nhắn tự huỷ|is a contact|blocked this contact|unblocked this contact|đã chặn|đã bỏ chặn/i;
+/** "You deleted this message" in the export's language: written under the owner's own name. */
+const OWNER_DELETED =
+  'you deleted this message|bạn đã (?:xóa|xoá) tin nhắn này|du hast diese nachricht gelöscht|eliminaste este mensaje|vous avez supprimé ce message|você apagou esta mensagem|apagou esta mensagem|hai eliminato questo messaggio|je hebt dit bericht verwijderd|u hebt dit bericht verwijderd|smazali jste tuto zprávu|tuto zprávu jste smazal(?:\\(a\\)|a)?|вы удалили это сообщение|bu mesajı sildiniz|anda menghapus pesan ini|usunięto tę wiadomość|ta wiadomość została usunięta przez ciebie|لقد حذفت هذه الرسالة|حذفت هذه الرسالة|מחקת את ההודעה הזו|คุณลบข้อความนี้แล้ว|このメッセージを削除しました|你删除了此消息';
+const DELETED_BY_OWNER = new RegExp(`^(?:${OWNER_DELETED})\\.?$`, 'i');
+const DELETED = new RegExp(
+  `^(?:${OWNER_DELETED}|this message was deleted|tin nhắn này đã bị (?:xóa|xoá)|diese nachricht wurde gelöscht|se eliminó este mensaje|ce message a été supprimé|essa mensagem foi apagada|questo messaggio è stato eliminato|dit bericht is verwijderd|tato zpráva byla smazána|это сообщение удалено|данное сообщение удалено|bu mesaj silindi|pesan ini telah dihapus|ta wiadomość została usunięta|تم حذف هذه الرسالة|ההודעה הזו נמחקה|ข้อความนี้ถูกลบแล้ว|このメッセージは削除されました|此消息已删除)\\.?$`,
+  'i',
+);
+/**
+ * Notices iOS writes under the chat's name, marked with U+200E: not messages. The encryption and security-code
+ * notices in every language seen in exports, and the usual group and call notices in English and Vietnamese.
+ */
+const SYSTEM_NOTICE = new RegExp(
+  [
+    // Encryption: "Messages and calls are end-to-end encrypted."
+    'end-to-end', 'mã hóa đầu cuối', 'mã hoá đầu cuối', 'ende-zu-ende', 'de extremo a extremo', 'de bout en bout', 'de ponta a ponta',
+    'crittografati end-to-end', 'end-to-end versleuteld', 'koncově šifrovan', 'сквозным шифрованием', 'uçtan uca', 'secara end-to-end',
+    'szyfrowane end-to-end', 'مشفرة تمامًا', 'مشفّرة', 'מוצפנות מקצה לקצה', 'ต้นทางถึงปลายทาง', 'エンドツーエンド', '端到端', '종단간',
+    // Security code changed.
+    'security code', 'mã bảo mật', 'sicherheitsnummer', 'código de seguridad', 'code de sécurité', 'código de segurança', 'codice di sicurezza',
+    'beveiligingscode', 'bezpečnostní kód', 'код безопасности', 'güvenlik kodu', 'kode keamanan', 'kod zabezpieczenia', 'رمز الأمان',
+    'קוד האבטחה', 'รหัสความปลอดภัย', 'セキュリティコード', '安全码', '보안 코드',
+    // Calls, groups, contacts (English, Vietnamese).
+    'missed (?:voice|video|group voice|group video) call', 'cuộc gọi (?:thoại|video)(?: nhóm)? (?:bị )?nhỡ', 'created group', 'đã tạo nhóm',
+    "changed (?:the subject|this group's|the group|their phone number)", 'đã (?:đổi|thay đổi)', 'joined using', 'đã tham gia',
+    'disappearing messages', 'tin nhắn tự hủy', 'tin nhắn tự huỷ', 'is a contact', 'blocked this contact', 'unblocked this contact', 'đã chặn',
+    'đã bỏ chặn',
+  ].join('|'),
+  'i',
+);
 const EDITED = /\s*<(?:this message was edited|tin nhắn này đã được chỉnh sửa|diese nachricht wurde bearbeitet|se editó este mensaje)>\s*$/i;
 
 export interface ClassifiedText {
@@ -240,6 +274,8 @@ export function classifyWhatsAppText(raw: string, hasAttachment: boolean): Class
     return caption ? { kind: 'text', text: caption } : { kind: 'media', text };
   }
   const oneLine = text.trim();
+  // No text at all: a view-once photo or voice message in some exports. Still a message from its sender.
+  if (!oneLine) return { kind: 'media', text: '' };
   if (MEDIA.some((re) => re.test(oneLine))) return { kind: 'media', text: oneLine };
   if (DELETED.test(oneLine)) return { kind: 'deleted', text: oneLine };
   if (marked && SYSTEM_NOTICE.test(oneLine) && !oneLine.includes('\n')) return { kind: 'system', text: oneLine };
@@ -473,7 +509,12 @@ const TITLE_PATTERNS = [
   /^(?:Đoạn chat|Cuộc trò chuyện|Trò chuyện) WhatsApp (?:với|-) (.+)$/i,
   /^WhatsApp[- ](?:Chat|Unterhaltung) mit (.+)$/i,
   /^(?:Chat de WhatsApp|Chat WhatsApp|Conversa do WhatsApp|Conversa de WhatsApp|Discussion WhatsApp) (?:con|com|avec|dengan|-) (.+)$/i,
-  /^Chat WhatsApp dengan (.+)$/i,
+  /^(?:Chat WhatsApp|Obrolan WhatsApp) dengan (.+)$/i,
+  /^WhatsApp[- ]chat met (.+)$/i,
+  /^(?:Chat služby WhatsApp|WhatsApp chat) s (.+)$/i,
+  /^Чат WhatsApp с (.+)$/i,
+  /^(?:Czat WhatsApp z|WhatsApp Sohbeti: |WhatsApp sohbeti - )(.+)$/i,
+  /^دردشة واتساب مع (.+)$/,
 ];
 
 /** The chat's title from the export's file name ("WhatsApp Chat with Anna.txt" → "Anna"); undefined when generic. */
