@@ -138,3 +138,30 @@ describe('issue 14 defects, each on the fixture that shows it', () => {
     expect(title('Чат WhatsApp с Анна.txt')).toBe('Анна');
   });
 });
+
+describe('detection never calls a text file JSON', () => {
+  const detectError = (name: string, text: string): string => {
+    try {
+      parseExportBytes(name, new TextEncoder().encode(text));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('a text starting with "[" that is no chat export is described as text, with its line', () => {
+    const message = detectError('notes.txt', '[3/18/X4, 21:40:00] not a header\nmore\n');
+    expect(message).not.toMatch(/JSON/);
+    expect(message).toMatch(/^notes\.txt:1: not a chat export this tool knows: no line starts with a date and time/);
+  });
+
+  it('a LINE chat history is named as such', () => {
+    const message = detectError('[LINE] Chat with Mai.txt', '[LINE] Chat history with Mai\nSaved on: 2022/03/27 21:41\n\n2022/03/27(Sun)\n21:41\tMai\thi\n');
+    expect(message).toMatch(/this is a LINE chat history \(\.txt\), which this tool cannot read yet/);
+    expect(message).not.toMatch(/JSON/);
+  });
+
+  it('real JSON exports are still JSON', () => {
+    expect(parseExportBytes('message_1.json', new TextEncoder().encode('{"participants":[{"name":"A"}],"messages":[{"sender_name":"A","timestamp_ms":1648417295000,"content":"hi"}]}')).format).toBe('messenger');
+  });
+});
