@@ -13,7 +13,8 @@ export const SUPPORTED =
 export function metaFlavor(name: string, head: string): 'messenger' | 'instagram' {
   if (/instagram/i.test(name)) return 'instagram';
   if (/facebook|messenger/i.test(name)) return 'messenger';
-  if (/instagram\.com|is_geoblocked_for_viewer/.test(head)) return 'instagram';
+  // Not `is_geoblocked_for_viewer`: current Messenger threads carry it too.
+  if (/instagram\.com/.test(head)) return 'instagram';
   return 'messenger';
 }
 
