@@ -12,7 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import type { Engine } from '../../lib/engine';
 import {
   byRisk,
   chooseSelf,
@@ -218,16 +217,11 @@ function listSenders(prepared: readonly Prepared[]): string {
 /**
  * "The most frequent sender" is only a guess, and in a two-person chat a wrong one hides the danger: the other
  * party's words would count as the user's (at a fraction of their weight). So between two senders, the one whose
- * messages carry more warning signs is never taken as you. Costs one extra pass, only for this fallback.
+ * messages carry more warning signs is never taken as you. The scan itself sums the warning signs by sender, so the
+ * check costs nothing; only when the guess must change is the conversation scanned again.
  */
-function saferGuess(engine: Engine, prepared: Prepared, choice: SelfChoice | undefined): SelfChoice | undefined {
+function saferGuess(prepared: Prepared, choice: SelfChoice | undefined, evidence: ReadonlyMap<string, number>): SelfChoice | undefined {
   if (!choice || choice.explicit || choice.reason !== 'the most frequent sender' || prepared.senders.length !== 2) return choice;
-  const evidence = new Map<string, number>();
-  prepared.replay((message) => {
-    if (!message.text) return;
-    const weight = engine.analyze(message.text).reduce((sum, f) => sum + f.weight, 0);
-    if (weight) evidence.set(message.sender, (evidence.get(message.sender) ?? 0) + weight);
-  }, NO_PROGRESS);
   const other = prepared.senders.find((s) => !sameName(s.name, choice.name ?? ''));
   if (!other || (evidence.get(choice.name ?? '') ?? 0) <= (evidence.get(other.name) ?? 0)) return choice;
   return { name: other.name, id: other.id, reason: 'the sender whose messages carry fewer warning signs', explicit: false };
@@ -311,19 +305,24 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
     const selves = resolveSelves(prepared, selfName);
     // The rules are loaded once the inputs are known to be good: bad input is reported first, and fast.
     const engine = cliEngine(sensitivity, lang === 'auto' ? undefined : [lang]);
-    prepared.forEach((p, i) => {
-      selves[i] = saferGuess(engine, p, selves[i]);
-    });
-
     const scanned: ScannedConversation[] = [];
     const keys = new Set<string>();
     prepared.forEach((p, i) => {
       let key = conversationKey(p.info);
       for (let n = 2; keys.has(key); n++) key = `${conversationKey(p.info).slice(0, 390)}~${n}`;
       keys.add(key);
-      const scanner = new ConversationScanner(engine, p.info, selves[i], { contextMessages: DEFAULT_CONTEXT_MESSAGES, key });
-      problems.push(...p.replay((message) => scanner.add(message), progress));
-      scanned.push(scanner.finish(p.skipped));
+      const scan = (self: SelfChoice | undefined): { scanner: ConversationScanner; found: ExportProblem[] } => {
+        const scanner = new ConversationScanner(engine, p.info, self, { contextMessages: DEFAULT_CONTEXT_MESSAGES, key });
+        return { scanner, found: p.replay((message) => scanner.add(message), progress) };
+      };
+      let result = scan(selves[i]);
+      const safer = saferGuess(p, selves[i], result.scanner.evidence);
+      if (safer !== selves[i]) {
+        selves[i] = safer;
+        result = scan(safer);
+      }
+      problems.push(...result.found);
+      scanned.push(result.scanner.finish(p.skipped));
     });
     progress.clear();
     scanned.sort(byRisk);
