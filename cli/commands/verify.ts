@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { verifyReport, type VerifyResult } from '../../lib/report';
 import type { ParsedArgs } from '../args';
+import { t } from '../../lib/i18n';
 import { CliError } from '../errors';
 import { terminalSafe } from '../terminal-text';
 
@@ -44,8 +45,9 @@ export async function runVerify(args: ParsedArgs, io: VerifyIo): Promise<number>
     const format = result.format === 'html' ? 'printable HTML' : result.format.toUpperCase();
     if (result.ok) {
       if (!quiet) {
-        const hash = result.contentSha256 ? ` (content SHA-256 ${result.contentSha256})` : '';
-        io.out(`${path}: intact. ${format} report, ${result.records} message record${result.records === 1 ? '' : 's'} and the content hash match${hash}.\n`);
+        io.out(`${path}: intact. ${format} report, ${result.records} message record${result.records === 1 ? '' : 's'} and the content hash match.\n`);
+        // What "intact" proves: the file agrees with itself. Only the hash noted at hand-over ties it to the original.
+        if (result.contentSha256) io.out(`  ${t('en', 'verifyProves', { hash: terminalSafe(result.contentSha256) })}\n`);
       }
       continue;
     }
