@@ -13,11 +13,10 @@
  */
 import { parseString, type Message } from 'whatsapp-chat-parser';
 import type { ExportConversation, ExportFormat, ExportMessage, ExportMessageKind, ExportProblem } from './types';
+import { INVISIBLE_MARKS, visibleName } from './self';
 import { ExportParseError } from './types';
 
 const MARKS = /^[\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]+/;
-/** Marks that never show: direction marks, embeddings, isolates, byte-order marks, zero-width space and joiner-free breaks. */
-const INVISIBLE = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 /** Digits a header may be written in: ASCII, Arabic-Indic (U+0660…) and Eastern Arabic-Indic (U+06F0…). */
 const DIGIT = '[0-9\\u0660-\\u0669\\u06F0-\\u06F9]';
 /** A header starts with a date, a bracket or an invisible mark; anything else is a continuation line. */
@@ -96,7 +95,7 @@ function normalizeHeaderPrefix(line: string): string {
   const lead = /^[\u200E\u200F]*/.exec(line)![0];
   const prefix = line
     .slice(lead.length, cut)
-    .replace(INVISIBLE, '')
+    .replace(INVISIBLE_MARKS, '')
     .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
     .replace(/\u060C/g, ',')
@@ -108,11 +107,6 @@ function normalizeHeaderPrefix(line: string): string {
 function swapTimeFirst(line: string): string {
   const m = TIME_FIRST.exec(line);
   return m ? `${m[1]}${m[2]}${m[4]}, ${m[3]}${m[5]}${line.slice(m[0].length)}` : line;
-}
-
-/** A name as shown: without invisible marks (WhatsApp wraps phone numbers in U+202A…U+202C), spaces collapsed. */
-export function visibleName(name: string): string {
-  return name.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
 
 interface Header {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseSelf, parseExportBytes, senderStats, type ExportConversation } from '../../lib/exports';
+import { chooseSelf, parseExportBytes, sameName, senderStats, type ExportConversation } from '../../lib/exports';
 
 const DIR = resolve(import.meta.dirname, '../fixtures/exports/whatsapp-locales');
 
@@ -105,6 +105,8 @@ describe('issue 14 defects, each on the fixture that shows it', () => {
     expect(conversation.title).toBe('+1 (555) 010-0199');
     const self = chooseSelf({ ...conversation, participants: [] }, senderStats(conversation.messages));
     expect(self?.name).toBe('Mia');
+    // --self and every other name comparison ignore the marks too.
+    expect(sameName('\u202a+1 (555) 010-0199\u202c', '+1 (555) 010-0199')).toBe(true);
   });
 
   it('"9:15 in the morning": the sender is the name and afternoon times are afternoon', () => {
