@@ -4,12 +4,16 @@
  * through in bounded memory. Also reads the WhatsApp-style text of third-party Signal exporters.
  *
  * Two passes over the lines, both streaming:
- *   1. `WhatsAppSurvey`: which lines are message headers, the distinct dates (to decide day-first vs month-first
- *      exactly as the package does for a whole file), who writes how much, and hints of who the owner is;
- *   2. `WhatsAppParser`: the messages, with multi-line continuation, system lines dropped and media placeholders marked.
+ *   1. `WhatsAppSurvey`: which lines are message headers and in which layout (the export's one layout is the one
+ *      most headers use), the distinct dates (to decide day-first vs month-first), who writes how much, and hints
+ *      of who the owner is;
+ *   2. `WhatsAppParser`: the messages, with multi-line continuation, system lines dropped and media placeholders
+ *      marked; a header in another layout or with an impossible date is continuation text, and reported.
  *
- * What the package does not cover is normalised on header lines before it sees them: the time-first order of the
- * Vietnamese iOS export (`[21:41:35, 3/27/22]`), Buddhist-era years (`2565`) and Japanese era years (`R4/03/27`).
+ * What the package does not cover is normalised on the header part of a line (never the message text) before it
+ * sees it: the time-first order of the Vietnamese iOS export (`[21:41:35, 3/27/22]`), Buddhist-era years (`2565`),
+ * Japanese era years (`R4/03/27`, `3/18/R4`), Arabic-Indic digits and comma, invisible marks, day periods and
+ * localised AM/PM words.
  */
 import { parseString, type Message } from 'whatsapp-chat-parser';
 import type { ExportConversation, ExportFormat, ExportMessage, ExportMessageKind, ExportProblem } from './types';
@@ -284,7 +288,6 @@ class LayoutStats {
   readonly byDate = new Map<string, Map<string, number>>();
   readonly ownerSenders = new Set<string>();
   noticeAuthor: string | undefined;
-  constructor(readonly firstLine: number) {}
 }
 
 const SYSTEM = '';
@@ -322,7 +325,7 @@ export class WhatsAppSurvey {
     let stats = this.layouts.get(header.layout);
     if (!stats) {
       if (this.layouts.size >= 1000) return;
-      stats = new LayoutStats(this.lines);
+      stats = new LayoutStats();
       this.layouts.set(header.layout, stats);
     }
     stats.headers++;
@@ -342,7 +345,7 @@ export class WhatsAppSurvey {
 
   private decide(): NonNullable<WhatsAppSurvey['decided']> {
     if (this.decided) return this.decided;
-    let best: [string, LayoutStats] = ['', new LayoutStats(0)];
+    let best: [string, LayoutStats] = ['', new LayoutStats()];
     for (const entry of this.layouts) if (entry[1].headers > best[1].headers) best = entry;
     const [layout, stats] = best;
     const daysFirst = chooseDaysFirst([...stats.byDate.keys()]);
