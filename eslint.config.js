@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'out/**', 'test-results/**', 'playwright-report/**', 'demo/**', 'bin/**', '.scratch*/**'] },
+  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'out/**', 'test-results/**', 'playwright-report/**', 'demo/**', 'bin/**', 'dist/**', '.scratch*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

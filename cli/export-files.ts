@@ -15,8 +15,27 @@ const CHUNK = 1 << 20;
 /** File types looked at inside folders and zips (media and everything else are skipped); HTML only for a hint. */
 const CHAT_EXTENSIONS = new Set(['.txt', '.json', '.csv', '.jsonl', '.ndjson', '.html']);
 const META_PART = /(^|[\\/])message_\d+\.json$/i;
-/** A zip entry larger than this is not read (a chat export's text is far smaller). */
-const MAX_ZIP_ENTRY = 1 << 30;
+/**
+ * What zips may unpack, in all, during one scan: decompressed bytes of the entries read (chat files and inner zips)
+ * and how deep zips may nest. A chat export's text is far smaller; a "zip bomb" (a small zip of zips that unpacks
+ * to gigabytes) stops with a clear error instead of filling the memory.
+ */
+export class ZipBudget {
+  private used = 0;
+  constructor(
+    readonly maxBytes = 1 << 30,
+    readonly maxDepth = 3,
+  ) {}
+
+  /** Reserve `size` bytes (as the entry declares: fflate allocates exactly that much); false when over the limit. */
+  take(size: number): boolean {
+    if (this.used + size > this.maxBytes) return false;
+    this.used += size;
+    return true;
+  }
+}
+
+const MIB = 1 << 20;
 
 export interface InputFile {
   /** As shown to the user: the path given, or `archive.zip/inner/path` for a zip entry. */
@@ -101,30 +120,40 @@ function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05);
 }
 
-function zipEntries(display: string, bytes: Uint8Array): InputFile[] {
+/** The chat files inside a zip (and the zips inside it), within the scan's budget; throws CliError past it. */
+export function zipEntries(display: string, bytes: Uint8Array, budget = new ZipBudget(), depth = 1): InputFile[] {
+  if (depth > budget.maxDepth) throw new CliError(`${display}: zips nested more than ${budget.maxDepth} deep; unpack the outer ones first`);
   let entries: Record<string, Uint8Array>;
+  let overBudget = false;
   try {
     entries = unzipSync(bytes, {
-      filter: (info) =>
-        !info.name.endsWith('/') &&
-        !/(^|\/)(__MACOSX\/|\._)/.test(info.name) &&
-        (CHAT_EXTENSIONS.has(extname(info.name).toLowerCase()) || extname(info.name).toLowerCase() === '.zip') &&
-        info.originalSize <= MAX_ZIP_ENTRY,
+      filter: (info) => {
+        const wanted =
+          !info.name.endsWith('/') &&
+          !/(^|\/)(__MACOSX\/|\._)/.test(info.name) &&
+          (CHAT_EXTENSIONS.has(extname(info.name).toLowerCase()) || extname(info.name).toLowerCase() === '.zip');
+        if (!wanted || overBudget) return false;
+        overBudget = !budget.take(info.originalSize);
+        return !overBudget;
+      },
     });
   } catch (error) {
     throw new CliError(`${display}: not a readable .zip archive (${(error as Error).message})`);
+  }
+  if (overBudget) {
+    throw new CliError(`${display}: the zip unpacks to more than ${Math.round(budget.maxBytes / MIB)} MiB of chat files in all; unpack it and scan the chat files themselves`);
   }
   const titleHint = whatsappTitleFromName(basename(display)) ?? basename(display).replace(/\.zip$/i, '');
   const files: InputFile[] = [];
   for (const name of Object.keys(entries).sort()) {
     const inner = `${display}/${name.normalize('NFC')}`;
-    if (extname(name).toLowerCase() === '.zip') files.push(...zipEntries(inner, entries[name]));
+    if (extname(name).toLowerCase() === '.zip') files.push(...zipEntries(inner, entries[name], budget, depth + 1));
     else files.push(memoryFile(inner, entries[name], titleHint));
   }
   return files;
 }
 
-function walk(dir: string, display: string, out: InputFile[]): void {
+function walk(dir: string, display: string, out: InputFile[], budget: ZipBudget): void {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -141,17 +170,17 @@ function walk(dir: string, display: string, out: InputFile[]): void {
     } catch {
       continue;
     }
-    if (stat.isDirectory()) walk(path, shown, out);
+    if (stat.isDirectory()) walk(path, shown, out, budget);
     else if (stat.isFile()) {
       const ext = extname(name).toLowerCase();
-      if (ext === '.zip') out.push(...zipEntries(shown, readFileSync(path)));
+      if (ext === '.zip') out.push(...zipEntries(shown, readFileSync(path), budget));
       else if (CHAT_EXTENSIONS.has(ext)) out.push(diskFile(path, shown, stat.size, whatsappTitleFromName(basename(dir)) ?? basename(dir)));
     }
   }
 }
 
 /** The files one command-line path stands for, and whether they came from a folder or zip (lenient detection). */
-export function expandPath(path: string, readStdin: () => Uint8Array): { files: InputFile[]; container: boolean } {
+export function expandPath(path: string, readStdin: () => Uint8Array, budget = new ZipBudget()): { files: InputFile[]; container: boolean } {
   if (path === '-') return { files: [memoryFile('<stdin>', readStdin())], container: false };
   let stat;
   try {
@@ -161,7 +190,7 @@ export function expandPath(path: string, readStdin: () => Uint8Array): { files: 
   }
   if (stat.isDirectory()) {
     const files: InputFile[] = [];
-    walk(path, path, files);
+    walk(path, path, files, budget);
     return { files, container: true };
   }
   if (/\.zip$/i.test(path)) {
@@ -171,11 +200,11 @@ export function expandPath(path: string, readStdin: () => Uint8Array): { files: 
     } catch (error) {
       throw cannotRead(path, error);
     }
-    return { files: zipEntries(path, bytes), container: true };
+    return { files: zipEntries(path, bytes, budget), container: true };
   }
   const file = diskFile(resolve(path), path, stat.size);
   // A zip without the .zip extension is still a zip.
-  if (stat.size >= 4 && isZip(head(file))) return { files: zipEntries(path, file.read()), container: true };
+  if (stat.size >= 4 && isZip(head(file))) return { files: zipEntries(path, file.read(), budget), container: true };
   return { files: [file], container: false };
 }
 
@@ -199,8 +228,10 @@ export function fileFormat(file: InputFile, forced: ExportFormat | 'auto'): Expo
 export function collectSources(paths: readonly string[], forced: ExportFormat | 'auto', readStdin: () => Uint8Array): CollectResult {
   const sources: ChatSource[] = [];
   let ignored = 0;
+  // One budget for every zip of the command: many small bombs add up too.
+  const budget = new ZipBudget();
   for (const path of paths) {
-    const { files, container } = expandPath(path, readStdin);
+    const { files, container } = expandPath(path, readStdin, budget);
     const threads = new Map<string, ChatSource>();
     let found = 0;
     let hint: string | undefined;

@@ -9,6 +9,7 @@ import { lastOption, parseArgs } from './args';
 import { runScanJsonl } from './commands/scan-jsonl';
 import { cliEngine, parseSensitivity } from './engine';
 import { CliError } from './errors';
+import { terminalSafe } from './terminal-text';
 
 const HELP = `not-alone: find grooming and manipulation cues in chat text, on this computer.
 
@@ -57,16 +58,29 @@ export async function main(argv: readonly string[], io = { out: (s: string) => p
     throw new CliError(`unknown command "${command}" (see: not-alone help)`);
   } catch (error) {
     if (error instanceof CliError) {
-      io.err(`not-alone: ${error.message}\n`);
+      io.err(`not-alone: ${terminalSafe(error.message)}\n`);
       return error.exitCode;
     }
-    io.err(`not-alone: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    io.err(`not-alone: unexpected error: ${((error as Error).stack ?? String(error)).split('\n').map(terminalSafe).join('\n')}\n`);
     return 1;
   }
 }
 
+/**
+ * `not-alone scan FILE | head`: once the reader has closed the pipe, nothing more can be shown; stop quietly
+ * instead of dying on EPIPE with a stack trace.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    else throw error;
+  });
+}
+
 const isEntry = process.argv[1] && /(?:cli[\\/]main\.ts|not-alone(?:\.js)?)$/.test(process.argv[1]);
 if (isEntry) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
 }

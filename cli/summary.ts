@@ -4,6 +4,7 @@
  */
 import { levelRank, type RiskLevel } from '../lib/engine/taxonomy';
 import { FORMAT_NAMES, type ScannedConversation, type TopMessage } from '../lib/exports';
+import { terminalSafe } from './terminal-text';
 
 export interface Style {
   level(level: RiskLevel, text: string): string;
@@ -39,6 +40,9 @@ export function formatTime(ts: number | undefined): string {
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
+/** A piece of message text on one line: line breaks shown as ⏎, control characters made visible. */
+const safe = (text: string): string => terminalSafe(text.replace(/\s*\n\s*/g, ' ⏎ '));
+
 /** One line of the message around its first finding, with every matched span marked. */
 export function snippet(top: TopMessage, s: Style, width = 160): string {
   const text = top.message.text;
@@ -54,18 +58,17 @@ export function snippet(top: TopMessage, s: Style, width = 160): string {
   let cursor = from;
   for (const span of spans) {
     if (span.start < cursor || span.end > to) continue;
-    out += text.slice(cursor, span.start) + s.mark(text.slice(span.start, span.end));
+    out += safe(text.slice(cursor, span.start)) + s.mark(safe(text.slice(span.start, span.end)));
     cursor = span.end;
   }
-  out += text.slice(cursor, to);
-  out = out.replace(/\s*\n\s*/g, ' ⏎ ');
+  out += safe(text.slice(cursor, to));
   return `${from > 0 ? '…' : ''}${out}${to < text.length ? '…' : ''}`;
 }
 
 function matchedWords(top: TopMessage): string {
   const seen = new Map<string, Set<string>>();
   for (const f of top.findings) {
-    const words = f.matched.replace(/\s+/g, ' ').trim();
+    const words = terminalSafe(f.matched.replace(/\s+/g, ' ').trim());
     const categories = seen.get(words) ?? new Set<string>();
     categories.add(f.category);
     seen.set(words, categories);
@@ -85,14 +88,14 @@ export interface SummaryInput {
 function header(c: ScannedConversation, s: Style): string {
   const level = c.stored.risk.level;
   const tag = s.level(level, ` ${level.toUpperCase()} `);
-  return `${tag} ${s.bold(c.stored.title)} ${s.dim(`· ${FORMAT_NAMES[c.info.format]} · ${c.info.file}`)}`;
+  return `${tag} ${s.bold(terminalSafe(c.stored.title))} ${s.dim(`· ${FORMAT_NAMES[c.info.format]} · ${terminalSafe(c.info.file)}`)}`;
 }
 
 export function renderConversation(c: ScannedConversation, s: Style, topCount = 5): string {
   const lines: string[] = [header(c, s)];
   const risk = c.stored.risk;
   const facts = [count(c.messageCount, 'message'), `${c.flaggedCount.toLocaleString('en-US')} flagged`];
-  if (c.self?.name) facts.push(`you: "${c.self.name}"`);
+  if (c.self?.name) facts.push(`you: "${terminalSafe(c.self.name)}"`);
   lines.push(`  ${facts.join(' · ')}`);
   if (risk.categories.length) lines.push(`  Warning signs: ${risk.categories.join(', ')}`);
   if (levelRank(risk.level) > levelRank('none') && c.peakAt) {
@@ -102,7 +105,7 @@ export function renderConversation(c: ScannedConversation, s: Style, topCount = 
   }
   c.top.slice(0, topCount).forEach((top, i) => {
     const m = top.message;
-    const who = m.sender ?? (m.from === 'self' ? 'you' : 'them');
+    const who = terminalSafe(m.sender ?? (m.from === 'self' ? 'you' : 'them'));
     const you = m.from === 'self' ? ' (you)' : '';
     lines.push(`  ${i + 1}. ${formatTime(m.ts)}  ${s.bold(who)}${you}: ${snippet(top, s)}`);
     lines.push(`     ${s.dim('matched:')} ${matchedWords(top)}`);

@@ -1,6 +1,6 @@
 /**
  * `npm test`: every check, in order, each runner printing its own summary, then one closing line with the number of
- * tests passed and failed. Steps: typecheck, lint, unit tests (vitest, which include every rule's own examples),
+ * tests passed and failed. Steps: typecheck, lint, the CLI build, unit tests (vitest, which include every rule's own examples),
  * Firefox build + web-ext lint, e2e tests (Playwright + the real extension in Chromium).
  * `npm test -- --skip-e2e` skips the browser steps (quick local loop).
  */
@@ -48,6 +48,8 @@ const playwrightReport = join(work, 'playwright.json');
 const steps: Step[] = [
   { name: 'typecheck', command: ['npx', 'tsc', '--noEmit'] },
   { name: 'lint', command: ['npx', 'eslint', '.'] },
+  // The CLI's tests run the built bin (tests/unit/cli-bin.test.ts): build it from the current sources first.
+  { name: 'build cli', command: ['npx', 'tsx', 'scripts/build-cli.ts'] },
   {
     name: 'unit',
     command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],

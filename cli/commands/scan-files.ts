@@ -12,9 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { createEngine, type Engine, type Language, type Sensitivity } from '../../lib/engine';
-import { RuleCompileError } from '../../lib/engine';
-import { RulePackError } from '../../lib/engine/rule-loader';
 import {
   byRisk,
   chooseSelf,
@@ -47,17 +44,16 @@ import {
   type SenderStat,
 } from '../../lib/exports';
 import { pickLanguage, type UiLanguage } from '../../lib/i18n';
-import { loadBundledRules, loadBundledScripts } from '../../lib/node/rule-files';
-import { loadShippedScorer } from '../../lib/node/scorer-file';
-import { ScorerDataError } from '../../lib/engine/scorer';
 import { buildReport, toCsv, toJson, toPrintableHtml } from '../../lib/report';
 import { lastOption, type ParsedArgs } from '../args';
 import { checkWritableFolder, writeFilesAtomic } from '../atomic-write';
-import { parseSensitivity } from '../engine';
+import { cliEngine, parseSensitivity } from '../engine';
 import { CliError } from '../errors';
 import { collectSources, type ChatSource, type InputFile } from '../export-files';
 import { NO_PROGRESS, terminalProgress, type Progress } from '../progress';
 import { renderSummary, style } from '../summary';
+import { readStdinSync } from '../stdin';
+import { terminalSafe } from '../terminal-text';
 import { parseJsonl } from './scan-jsonl';
 
 export interface ScanIo {
@@ -104,15 +100,6 @@ function parseLang(value: string | undefined): (typeof LANGS)[number] {
   throw new CliError('--lang must be one of auto, en, vi');
 }
 
-function makeEngine(sensitivity: Sensitivity, languages: Language[] | undefined): Engine {
-  try {
-    return createEngine(loadBundledRules(), { sensitivity, languages, scorer: loadShippedScorer(), scripts: loadBundledScripts() });
-  } catch (error) {
-    if (error instanceof RulePackError || error instanceof RuleCompileError || error instanceof ScorerDataError) throw new CliError(error.message, 1);
-    throw error;
-  }
-}
-
 function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -137,7 +124,7 @@ function prepareWhatsApp(source: ChatSource, progress: Progress): Prepared {
   const survey = new WhatsAppSurvey();
   for (const line of fileLines(file, `Reading ${file.display}`, progress)) survey.push(line);
   survey.assertChat(file.display);
-  const daysFirst = survey.daysFirst();
+  const layout = survey.layout();
   const format = source.format === 'signal' ? 'signal' : 'whatsapp';
   const info = whatsappInfo(file.display, survey, { format, title: file.titleHint });
   return {
@@ -145,7 +132,7 @@ function prepareWhatsApp(source: ChatSource, progress: Progress): Prepared {
     senders: [...survey.senders].map(([name, n]) => ({ name, count: n })),
     skipped: survey.systemLines,
     replay(add, bar) {
-      const parser = new WhatsAppParser(daysFirst);
+      const parser = new WhatsAppParser(layout);
       const label = `Scanning ${file.display}`;
       let count = 0;
       const push = (message: ExportMessage | undefined): void => {
@@ -160,9 +147,7 @@ function prepareWhatsApp(source: ChatSource, progress: Progress): Prepared {
       if (survey.strayLine && survey.firstHeaderLine !== undefined) {
         problems.push({ file: file.display, where: String(survey.strayLine.line), message: `lines before the first message (line ${survey.firstHeaderLine}) were skipped` });
       }
-      if (parser.badDates.length) {
-        problems.push({ file: file.display, where: String(parser.badDates[0]), message: `${parser.badDates.length} message(s) have a date that could not be read; they have no time` });
-      }
+      problems.push(...parser.problems(file.display));
       return problems;
     },
   };
@@ -232,16 +217,11 @@ function listSenders(prepared: readonly Prepared[]): string {
 /**
  * "The most frequent sender" is only a guess, and in a two-person chat a wrong one hides the danger: the other
  * party's words would count as the user's (at a fraction of their weight). So between two senders, the one whose
- * messages carry more warning signs is never taken as you. Costs one extra pass, only for this fallback.
+ * messages carry more warning signs is never taken as you. The scan itself sums the warning signs by sender, so the
+ * check costs nothing; only when the guess must change is the conversation scanned again.
  */
-function saferGuess(engine: Engine, prepared: Prepared, choice: SelfChoice | undefined): SelfChoice | undefined {
+function saferGuess(prepared: Prepared, choice: SelfChoice | undefined, evidence: ReadonlyMap<string, number>): SelfChoice | undefined {
   if (!choice || choice.explicit || choice.reason !== 'the most frequent sender' || prepared.senders.length !== 2) return choice;
-  const evidence = new Map<string, number>();
-  prepared.replay((message) => {
-    if (!message.text) return;
-    const weight = engine.analyze(message.text).reduce((sum, f) => sum + f.weight, 0);
-    if (weight) evidence.set(message.sender, (evidence.get(message.sender) ?? 0) + weight);
-  }, NO_PROGRESS);
   const other = prepared.senders.find((s) => !sameName(s.name, choice.name ?? ''));
   if (!other || (evidence.get(choice.name ?? '') ?? 0) <= (evidence.get(other.name) ?? 0)) return choice;
   return { name: other.name, id: other.id, reason: 'the sender whose messages carry fewer warning signs', explicit: false };
@@ -318,31 +298,36 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
   const colour = !args.flags.has('no-color') && !process.env.NO_COLOR && (Boolean(process.env.FORCE_COLOR) || outIsTTY);
 
   try {
-    const { sources, ignored } = collectSources(paths, format, io.readStdin ?? (() => readFileSync(0)));
+    const { sources, ignored } = collectSources(paths, format, io.readStdin ?? (() => readStdinSync()));
     const problems: ExportProblem[] = [];
     const prepared: Prepared[] = [];
     for (const source of sources) prepared.push(...prepare(source, progress, problems));
     const selves = resolveSelves(prepared, selfName);
     // The rules are loaded once the inputs are known to be good: bad input is reported first, and fast.
-    const engine = makeEngine(sensitivity, lang === 'auto' ? undefined : [lang]);
-    prepared.forEach((p, i) => {
-      selves[i] = saferGuess(engine, p, selves[i]);
-    });
-
+    const engine = cliEngine(sensitivity, lang === 'auto' ? undefined : [lang]);
     const scanned: ScannedConversation[] = [];
     const keys = new Set<string>();
     prepared.forEach((p, i) => {
       let key = conversationKey(p.info);
       for (let n = 2; keys.has(key); n++) key = `${conversationKey(p.info).slice(0, 390)}~${n}`;
       keys.add(key);
-      const scanner = new ConversationScanner(engine, p.info, selves[i], { contextMessages: DEFAULT_CONTEXT_MESSAGES, key });
-      problems.push(...p.replay((message) => scanner.add(message), progress));
-      scanned.push(scanner.finish(p.skipped));
+      const scan = (self: SelfChoice | undefined): { scanner: ConversationScanner; found: ExportProblem[] } => {
+        const scanner = new ConversationScanner(engine, p.info, self, { contextMessages: DEFAULT_CONTEXT_MESSAGES, key });
+        return { scanner, found: p.replay((message) => scanner.add(message), progress) };
+      };
+      let result = scan(selves[i]);
+      const safer = saferGuess(p, selves[i], result.scanner.evidence);
+      if (safer !== selves[i]) {
+        selves[i] = safer;
+        result = scan(safer);
+      }
+      problems.push(...result.found);
+      scanned.push(result.scanner.finish(p.skipped));
     });
     progress.clear();
     scanned.sort(byRisk);
 
-    for (const problem of problems.slice(0, MAX_WARNINGS)) io.err(`not-alone: warning: ${problemText(problem)}\n`);
+    for (const problem of problems.slice(0, MAX_WARNINGS)) io.err(`not-alone: warning: ${terminalSafe(problemText(problem))}\n`);
     if (problems.length > MAX_WARNINGS) io.err(`not-alone: warning: and ${problems.length - MAX_WARNINGS} more\n`);
 
     const written: string[] = [];
@@ -373,8 +358,8 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
       );
       const [first, ...rest] = summary.split('\n');
       const notices = selfNotices(prepared, selves);
-      io.out([first, ...notices, ...rest].join('\n'));
-      for (const line of written) io.out(line + '\n');
+      io.out([first, ...notices.map(terminalSafe), ...rest].join('\n'));
+      for (const line of written) io.out(terminalSafe(line) + '\n');
     }
     return 0;
   } catch (error) {

@@ -7,6 +7,7 @@
  * Every line is validated before anything is printed: a malformed line is an error naming it, exit code 2.
  */
 import { readFileSync } from 'node:fs';
+import { readStdinSync } from '../stdin';
 import { z } from 'zod';
 import type { ConversationAnalyzer, Engine } from '../../lib/engine';
 import { CliError } from '../errors';
@@ -89,7 +90,7 @@ export function* scanRows(engine: Engine, rows: Iterable<JsonlInput>): Generator
 
 export function readInput(file: string): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return file === '-' ? readStdinSync().toString('utf8') : readFileSync(file, 'utf8');
   } catch (error) {
     throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { verifyReport, type VerifyResult } from '../../lib/report';
 import type { ParsedArgs } from '../args';
+import { t } from '../../lib/i18n';
 import { CliError } from '../errors';
+import { terminalSafe } from '../terminal-text';
 
 export interface VerifyIo {
   out: (s: string) => void;
@@ -37,19 +39,21 @@ export async function runVerify(args: ParsedArgs, io: VerifyIo): Promise<number>
   if (args.positionals.length === 0) throw new CliError('verify needs a report FILE (.json, .csv or .html); see: not-alone help');
   const quiet = args.flags.has('quiet');
   let worst = 0;
-  for (const path of args.positionals) {
-    const result = await verifyReport(readReport(path), path);
+  for (const file of args.positionals) {
+    const path = terminalSafe(file);
+    const result = await verifyReport(readReport(file), file);
     const format = result.format === 'html' ? 'printable HTML' : result.format.toUpperCase();
     if (result.ok) {
       if (!quiet) {
-        const hash = result.contentSha256 ? ` (content SHA-256 ${result.contentSha256})` : '';
-        io.out(`${path}: intact. ${format} report, ${result.records} message record${result.records === 1 ? '' : 's'} and the content hash match${hash}.\n`);
+        io.out(`${path}: intact. ${format} report, ${result.records} message record${result.records === 1 ? '' : 's'} and the content hash match.\n`);
+        // What "intact" proves: the file agrees with itself. Only the hash noted at hand-over ties it to the original.
+        if (result.contentSha256) io.out(`  ${t('en', 'verifyProves', { hash: terminalSafe(result.contentSha256) })}\n`);
       }
       continue;
     }
     const code = uncheckable(result) ? 2 : 1;
     worst = Math.max(worst, code);
-    const lines = result.problems.map((p) => `  ${p.record}: ${p.field}: ${p.message}`);
+    const lines = result.problems.map((p) => terminalSafe(`  ${p.record}: ${p.field}: ${p.message}`));
     if (code === 2) io.err(`not-alone: ${path}: cannot be checked:\n${lines.join('\n')}\n`);
     else io.out(`${path}: CHANGED. ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in this ${format} report:\n${lines.join('\n')}\n`);
   }

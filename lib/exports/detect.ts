@@ -13,12 +13,21 @@ export const SUPPORTED =
 export function metaFlavor(name: string, head: string): 'messenger' | 'instagram' {
   if (/instagram/i.test(name)) return 'instagram';
   if (/facebook|messenger/i.test(name)) return 'messenger';
-  if (/instagram\.com|is_geoblocked_for_viewer/.test(head)) return 'instagram';
+  // Not `is_geoblocked_for_viewer`: current Messenger threads carry it too.
+  if (/instagram\.com/.test(head)) return 'instagram';
   return 'messenger';
 }
 
 function unknown(file: string, detail: string, line?: number): ExportParseError {
   return new ExportParseError(file, `${detail}. Supported: ${SUPPORTED}`, line ? { line } : undefined);
+}
+
+/**
+ * Whether the text starts like a JSON document a chat export could be: an object, or a list of objects, strings or
+ * lists (every JSON chat export is one). `[3/18/R4, …]` or `[LINE] …` start with a bracket but are no JSON.
+ */
+function looksLikeJson(start: string): boolean {
+  return /^\{\s*(?:"|\}|$)/.test(start) || /^\[\s*(?:[{["\]]|$)/.test(start);
 }
 
 function looksLikeJsonl(name: string, text: string): boolean {
@@ -55,7 +64,10 @@ export function detectFormat(name: string, head: string, headIsWholeFile = true)
   const chat = survey.headers > 0 ? (/signal/i.test(name) ? 'signal' : 'whatsapp') : undefined;
   // `[3/27/22, 21:41:35] Name:` (iOS) starts like a JSON list: a header on the first line decides.
   if (chat && !survey.strayLine && start.startsWith('[')) return chat;
-  if (start.startsWith('{') || start.startsWith('[')) {
+  if (/^\[LINE\]/.test(start)) {
+    throw unknown(name, 'this is a LINE chat history (.txt), which this tool cannot read yet');
+  }
+  if (looksLikeJson(start)) {
     if (looksLikeJsonl(name, start)) return 'jsonl';
     if (/"(?:chats|personal_information|date_unixtime|from_id)"\s*:/.test(text)) return 'telegram';
     if (/"type"\s*:\s*"(?:personal_chat|bot_chat|saved_messages|private_group|private_supergroup|public_supergroup|public_channel|private_channel)"/.test(text)) return 'telegram';

@@ -22,8 +22,10 @@ export interface ParsedExport {
 export function parseExportText(file: string, text: string, format: Exclude<ExportFormat, 'jsonl'>): ParsedExport {
   switch (format) {
     case 'whatsapp':
-    case 'signal':
-      return { format, conversations: [parseWhatsAppText(text, file, { format })], problems: [] };
+    case 'signal': {
+      const problems: ExportProblem[] = [];
+      return { format, conversations: [parseWhatsAppText(text, file, { format }, problems)], problems };
+    }
     case 'telegram': {
       const { conversations, problems } = parseTelegram(parseJson(text, file), file);
       return { format, conversations, problems };
@@ -57,9 +59,9 @@ export function threadIdFromPath(file: string): string {
 export { detectFormat, metaFlavor, SUPPORTED } from './detect';
 export { parseDiscordCsv, parseDiscordJson } from './discord';
 export { parseMetaThread, type MetaPart } from './meta';
-export { chooseSelf, commonNames, isSelf, matchSelf, sameName, senderStats, type SelfChoice, type SenderStat } from './self';
+export { chooseSelf, commonNames, isSelf, matchSelf, sameName, senderStats, visibleName, type SelfChoice, type SenderStat } from './self';
 export { ConversationScanner, conversationKey, toChatMessage, topMessages, byRisk, DEFAULT_CONTEXT_MESSAGES, type ScannedConversation, type TopMessage } from './scan';
 export { parseTelegram, telegramText } from './telegram';
 export { decodeText, LineDecoder, parseJson, repairMojibake, sniffEncoding, SNIFF_BYTES } from './text';
 export * from './types';
-export { classifyWhatsAppText, inferDaysFirst, parseWhatsAppText, whatsappInfo, whatsappTitleFromName, WhatsAppParser, WhatsAppSurvey } from './whatsapp';
+export { chooseDaysFirst, classifyWhatsAppText, dateFits, inferDaysFirst, parseWhatsAppText, whatsappInfo, whatsappTitleFromName, WhatsAppParser, WhatsAppSurvey, type WhatsAppLayout } from './whatsapp';

@@ -2,7 +2,8 @@
  * Facebook Messenger and Instagram "Download your information" in JSON: one folder per thread
  * (`messages/inbox/<thread>/message_1.json`, `message_2.json`, …), each file
  *   {participants[{name}], messages[{sender_name, timestamp_ms, content, photos, share, is_unsent, type}], title,
- *    thread_path}
+ *    thread_path}; the current format drops `type` (a call is an entry with `call_duration`) and writes reactions as
+ *    notices without a name ("Reacted 😒 to your message").
  * NEWEST FIRST and split over message_1..N. Every string is UTF-8 bytes escaped as Latin-1 ("mojibake"), repaired here.
  */
 import { fieldError, isObject, optionalString, requireArray } from './json-fields';
@@ -17,7 +18,8 @@ export interface MetaPart {
 
 const SKIP_TYPES = new Set(['Call', 'Subscribe', 'Unsubscribe']);
 const ATTACHMENT_NOTICE = /^(?:.{1,80} sent an attachment\.|.{1,80} sent a (?:photo|video|voice message|sticker|GIF)\.|.{1,80} đã gửi (?:một )?(?:tệp đính kèm|ảnh|video|nhãn dán)\.?)$/i;
-const REACTION_NOTICE = /^(?:Liked a message|.{1,80} reacted .{1,20} to (?:your|a) message|.{1,80} đã bày tỏ cảm xúc .{1,40})$/i;
+/** Reaction notices, with the reactor's name (older exports) or without ("Reacted 😒 to your message", current). */
+const REACTION_NOTICE = /^(?:Liked a message|(?:.{1,80} )?reacted .{1,20} to (?:your|a|their|his|her) message|(?:.{1,80} )?đã bày tỏ cảm xúc .{1,40})$/i;
 
 /** Order of message_N files: by N. */
 function partNumber(file: string): number {
@@ -85,7 +87,8 @@ export function parseMetaThread(parts: readonly MetaPart[], format: Extract<Expo
   let skipped = 0;
   for (const { raw, ts } of timed) {
     const m = raw.message;
-    if (typeof m.type === 'string' && SKIP_TYPES.has(m.type)) {
+    // Calls: `type: "Call"` in older exports; only `call_duration` in the current format.
+    if ((typeof m.type === 'string' && SKIP_TYPES.has(m.type)) || m.call_duration !== undefined) {
       skipped++;
       continue;
     }

@@ -94,6 +94,8 @@ export class ConversationScanner {
   private readonly contextMessages: number;
   private readonly maxContext: number;
   private readonly now: number;
+  /** Sum of finding weights by sender name: lets the CLI check a guess of who "you" are without a second pass. */
+  readonly evidence = new Map<string, number>();
 
   constructor(
     engine: Engine,
@@ -114,6 +116,8 @@ export class ConversationScanner {
     const chat = toChatMessage(message, this.key, this.self);
     const result = this.analyzer.add(chat);
     if (result.truncated) this.truncated++;
+    const weight = result.findings.reduce((sum, f) => sum + f.weight, 0);
+    if (weight) this.evidence.set(message.sender, (this.evidence.get(message.sender) ?? 0) + weight);
     if (message.ts !== undefined) {
       if (this.firstTs === undefined || message.ts < this.firstTs) this.firstTs = message.ts;
       if (this.lastTs === undefined || message.ts > this.lastTs) this.lastTs = message.ts;

@@ -28,8 +28,17 @@ export interface SelfChoice {
   explicit: boolean;
 }
 
+/** Marks that never show: direction marks, embeddings, isolates, byte-order marks, zero-width space, word joiner. */
+export const INVISIBLE_MARKS = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+
+/** A name as shown: without invisible marks (WhatsApp wraps phone numbers in U+202A…U+202C), spaces collapsed. */
+export function visibleName(name: string): string {
+  return name.replace(INVISIBLE_MARKS, '').replace(/\s+/g, ' ').trim();
+}
+
+/** The same person's name: compared as shown (no invisible marks), in NFC, ignoring case. */
 export function sameName(a: string, b: string): boolean {
-  return a.normalize('NFC').trim().toLocaleLowerCase() === b.normalize('NFC').trim().toLocaleLowerCase();
+  return visibleName(a.normalize('NFC')).toLocaleLowerCase() === visibleName(b.normalize('NFC')).toLocaleLowerCase();
 }
 
 /** Count messages by sender (name + id). */
@@ -52,7 +61,7 @@ export function matchSelf(name: string, senders: readonly SenderStat[]): SenderS
 /** Names that appear as senders (or listed participants) in every one of several conversations. */
 export function commonNames(conversations: ReadonlyArray<{ senders: readonly SenderStat[]; participants: readonly string[] }>): string[] {
   if (conversations.length < 2) return [];
-  const key = (name: string): string => name.normalize('NFC').trim().toLocaleLowerCase();
+  const key = (name: string): string => visibleName(name.normalize('NFC')).toLocaleLowerCase();
   let common: Map<string, string> | undefined;
   for (const c of conversations) {
     const names = new Map<string, string>();

@@ -87,12 +87,59 @@ function newerVersion(version: unknown): VerifyProblem | null {
     : null;
 }
 
+/**
+ * The first key that appears twice in one object of a valid JSON text (compared decoded: `"a"` and `"\u0061"` are
+ * one key), as its path, or null. JSON.parse keeps the last value while an editor or another reader may show the
+ * first: a forged report could show one text and verify with the hashes of another. One linear pass.
+ */
+export function duplicateJsonKey(json: string): string | null {
+  const stack: Array<{ keys: Set<string> | null; expectKey: boolean; path: string; lastKey: string }> = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(json.slice(i, end + 1)) as string;
+        if (top.keys.has(key)) return top.path ? `${top.path}.${key}` : key;
+        top.keys.add(key);
+        top.lastKey = key;
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      // lastKey: the current key in an object, the current index in a list.
+      const parent = stack[stack.length - 1];
+      const path = !parent ? '' : parent.path ? `${parent.path}.${parent.lastKey}` : parent.lastKey;
+      stack.push({ keys: c === '{' ? new Set() : null, expectKey: c === '{', path, lastKey: c === '[' ? '0' : '' });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.keys) top.expectKey = true;
+      else if (top) top.lastKey = String(Number(top.lastKey) + 1);
+    }
+  }
+  return null;
+}
+
 async function verifyJson(text: string): Promise<VerifyResult> {
   let data: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = JSON.parse(json);
   } catch (error) {
     return result('json', [{ record: 'file', field: '(file)', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  const duplicate = duplicateJsonKey(json);
+  if (duplicate !== null) {
+    const claimed = (data as { integrity?: { contentSha256?: unknown } } | null)?.integrity?.contentSha256;
+    return result(
+      'json',
+      [{ record: 'file', field: duplicate, message: 'this key appears twice in one object; Not Alone never writes that, and readers disagree on which value counts: it was changed after export' }],
+      { contentSha256: typeof claimed === 'string' ? claimed : null },
+    );
   }
   const raw = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   if (raw.format !== REPORT_FORMAT) return result('json', [{ record: 'file', field: 'format', message: `not a Not Alone report (expected format "${REPORT_FORMAT}")` }]);
