@@ -172,7 +172,6 @@ export const en = {
     reportExportPrivacy: 'Files are saved to your Downloads folder. Not Alone never sends them anywhere: you decide who gets them.',
     reportVerifyTitle: 'Check an exported file',
     // What a passed integrity check proves, and what it does not (same sentence as `not-alone verify`).
-    verifyProves: 'This file is self-consistent and its content hash is {hash}: compare {hash} with the hash noted at hand-over.',
     reportVerifyIntro: 'Was a report changed since it was exported? Choose the JSON, CSV or printable file. (Same check as the command “not-alone verify FILE”.)',
     reportVerifyChoose: 'Exported file',
     reportVerifyOk: 'Unchanged: the file and its {count} messages match their SHA-256 hashes.',

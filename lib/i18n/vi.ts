@@ -173,7 +173,6 @@ export const vi: typeof en = {
     reportExportedFile: 'Đã lưu {file}. Tệp có sẵn các mã băm SHA-256.',
     reportExportPrivacy: 'Tệp được lưu vào thư mục Tải xuống. Không một mình không bao giờ gửi chúng đi: bạn quyết định ai được nhận.',
     reportVerifyTitle: 'Kiểm tra một tệp đã xuất',
-    verifyProves: 'Tệp này khớp với chính nó và mã băm nội dung của nó là {hash}: hãy so sánh {hash} với mã băm đã ghi lại lúc bàn giao.',
     reportVerifyIntro: 'Báo cáo có bị sửa sau khi xuất không? Chọn tệp JSON, CSV hoặc tệp để in. (Giống lệnh “not-alone verify TỆP”.)',
     reportVerifyChoose: 'Tệp đã xuất',
     reportVerifyOk: 'Không bị sửa: tệp và {count} tin nhắn khớp với mã băm SHA-256.',

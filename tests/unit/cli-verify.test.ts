@@ -54,7 +54,7 @@ describe('verify: forged JSON reports', () => {
     const hash = (JSON.parse(readFileSync(path, 'utf8')) as { integrity: { contentSha256: string } }).integrity.contentSha256;
     const result = await run(['verify', path]);
     expect(result.code).toBe(0);
-    expect(result.out).toContain(`This file is self-consistent and its content hash is ${hash}: compare ${hash} with the hash noted at hand-over.`);
+    expect(result.out).toContain(`this file is self-consistent and its content hash is ${hash}. Compare this hash with the one noted when the file was handed over`);
     expect(t('vi', 'verifyProves', { hash })).toContain(hash);
   });
 });
