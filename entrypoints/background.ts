@@ -3,7 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
 import { createBundledEngine } from '../lib/extension/bundled-engine';
 import { READ_AGAIN_MESSAGE } from '../lib/protocol-limits';
-import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/sites/watch';
+import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/extension/watch-site';
 import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
 import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
 
@@ -62,7 +62,7 @@ export default defineBackground(() => {
     if (area === 'managed') engineInputsChanged();
   });
 
-  // "Watch this site" (lib/sites/watch.ts): keep the registered content script in step with the granted sites.
+  // "Watch this site" (lib/extension/watch-site.ts): keep the registered content script in step with the granted sites.
   const watch = browserWatchDeps();
   let watchQueue: Promise<unknown> = Promise.resolve();
   const syncWatch = (added: readonly string[] = []): void => {

@@ -9,6 +9,8 @@ import type { ConversationRisk } from '../engine/types';
 import { ProtocolMessageSchema, type ProtocolResponse } from '../protocol';
 import { adapterFor } from '../sites';
 import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
+import { compactReport } from '../storage/excerpt';
+import type { TabState } from '../storage/schema';
 import { createAnalysisService, type AnalysisDeps, type AnalysisService } from './analysis';
 
 export interface MessageSender {
@@ -43,11 +45,6 @@ export interface BackgroundDeps {
   analysis?: Pick<AnalysisDeps, 'engineInputs' | 'createEngine' | 'clock' | 'askToReadAgain'>;
   /** Told when a report could not be stored. */
   onStoreError?(error: unknown): void;
-}
-
-export interface TabState {
-  conversationKey: string;
-  risk: ConversationRisk;
 }
 
 /** The risk of a conversation nothing is known about yet. */
@@ -87,12 +84,14 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
     await deps.setTabState(tabId, state);
   };
 
-  const storeReport = (report: ScanReport): Promise<void> =>
-    serialised(async () => {
+  const storeReport = async (report: ScanReport): Promise<void> => {
+    const compact = await compactReport(report);
+    return serialised(async () => {
       const now = deps.now();
-      const merged = mergeScanReport(await deps.loadConversations(), report, now);
+      const merged = mergeScanReport(await deps.loadConversations(), compact, now);
       await deps.saveConversations(applyStoragePolicy(merged, await deps.retentionDays(), now));
     });
+  };
 
   const analysis = deps.analysis
     ? createAnalysisService({

@@ -3,7 +3,7 @@
  * each. Reads are validated: a record that fails validation is dropped from the result and reported in `problems`,
  * so the UI can tell the user what could not be kept.
  *
- *   local:conversations   conversations with their flagged messages and context (v2)
+ *   local:conversations   conversations with their flagged messages (every version), context, titles (v3)
  *   local:settings        the user's settings (v1); `loadSettings()` applies the administrator's policy on top
  *   local:dismissals      presses of "I'm OK" on a warning, per conversation (v1)
  *   local:pin-lock        the parental PIN lock, or null (v1)
@@ -14,10 +14,9 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { TabState } from '../background/handler';
 import { applyPolicy, parsePolicy, type Policy } from '../settings/policy';
 import { z } from 'zod';
-import { enforceSizeCap, jsonSize, type ConversationMap } from './conversations';
+import { enforceSizeCap, isFlagged, jsonSize, type ConversationMap } from './conversations';
 import {
   CONVERSATIONS_VERSION,
   conversationsMigrations,
@@ -27,7 +26,7 @@ import {
   settingsMigrations,
 } from './migrations';
 import { parseConversations, parseDismissals, parseSettings, type LoadResult } from './parse';
-import { PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings } from './schema';
+import { PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings, type TabState } from './schema';
 
 export { parseConversations, parseSettings, type LoadResult } from './parse';
 
@@ -163,7 +162,7 @@ export async function saveConversations(conversations: ConversationMap): Promise
   }
   const stored = parseConversations(await conversationsItem.getValue().catch(() => ({}))).value;
   const storedIds = new Set(Object.values(stored).flatMap((c) => c.messages.map((m) => `${c.key}\u0000${m.id}`)));
-  const unsaved = Object.values(conversations).flatMap((c) => c.messages.filter((m) => m.findings.length > 0 && !storedIds.has(`${c.key}\u0000${m.id}`)));
+  const unsaved = Object.values(conversations).flatMap((c) => c.messages.filter((m) => isFlagged(m) && !storedIds.has(`${c.key}\u0000${m.id}`)));
   await recordStorageNotice({ at: Date.now(), kind: 'not-saved-full', conversations: 0, messages: unsaved.length });
   throw new Error(`storage is full: ${unsaved.length} message(s) with warning signs could not be saved`);
 }

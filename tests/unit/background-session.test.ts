@@ -11,25 +11,25 @@ const engine = createBundledEngine({ sensitivity: 'balanced', disabledCategories
 const ref = { key: 'whatsapp:name:x', site: 'whatsapp', title: 'x', url: 'https://web.whatsapp.com/' };
 const risky = readExpected('whatsapp').conversations.risky.messages.map((m) => ({ id: m.id ?? '', text: m.text, from: m.from }));
 
-describe('ChatSession', () => {
-  it('warns once when the conversation reaches a warning level, not again for the same level', () => {
+describe('ChatSession', async () => {
+  it('warns once when the conversation reaches a warning level, not again for the same level', async () => {
     const session = new ChatSession(engine, 5);
-    const first = session.process(ref, risky);
+    const first = await session.process(ref, risky);
     expect(first.risk.alert).toBe(true);
     expect(first.warn).toBe(true);
-    const again = session.process(ref, [{ id: 'extra', text: 'Chuyển tiền ngay vào tài khoản an toàn', from: 'other' }]);
+    const again = await session.process(ref, [{ id: 'extra', text: 'Chuyển tiền ngay vào tài khoản an toàn', from: 'other' }]);
     expect(again.warn).toBe(levelAbove(again.risk.level, first.risk.level));
   });
 
-  it('does not warn again after a reload for a level already reached (seeded from storage)', () => {
+  it('does not warn again after a reload for a level already reached (seeded from storage)', async () => {
     const fresh = new ChatSession(engine, 5);
-    const level = fresh.process(ref, risky).risk.level;
+    const level = (await fresh.process(ref, risky)).risk.level;
     const session = new ChatSession(engine, 5);
     session.seedWarnedLevel(ref.key, level);
-    expect(session.process(ref, risky).warn).toBe(false);
+    expect((await session.process(ref, risky)).warn).toBe(false);
   });
 
-  it('does not analyse a message twice unless its text changed', () => {
+  it('does not analyse a message twice unless its text changed', async () => {
     const added: string[] = [];
     const counting = {
       ...engine,
@@ -47,28 +47,28 @@ describe('ChatSession', () => {
       },
     };
     const session = new ChatSession(counting, 5);
-    session.process(ref, risky);
+    await session.process(ref, risky);
     expect(added).toHaveLength(risky.length);
-    expect(session.process(ref, risky).report).toBeNull();
+    expect((await session.process(ref, risky)).report).toBeNull();
     expect(added).toHaveLength(risky.length);
-    session.process(ref, [{ ...risky[0], text: `${risky[0].text} (edited)` }]);
+    await session.process(ref, [{ ...risky[0], text: `${risky[0].text} (edited)` }]);
     expect(added.at(-1)).toBe(`${risky[0].text} (edited)`);
     expect(added).toHaveLength(risky.length + 1);
   });
 
-  it('reports a flagged message with the context before and after it, once', () => {
+  it('reports a flagged message with the context before and after it, once', async () => {
     const session = new ChatSession(engine, 2, () => 7);
     const plain = (id: string) => ({ id, from: 'other' as const, text: `plain message ${id}` });
-    const first = session.process(ref, [plain('p1'), plain('p2'), plain('p3'), { id: 'f1', from: 'other', text: "don't tell your parents about us" }, plain('p4')]);
+    const first = await session.process(ref, [plain('p1'), plain('p2'), plain('p3'), { id: 'f1', from: 'other', text: "don't tell your parents about us" }, plain('p4')]);
     expect(first.flagged.map((f) => f.message.id)).toEqual(['f1']);
     expect(first.report?.messages.map((m) => m.id)).toEqual(['p2', 'p3', 'f1', 'p4']);
     expect(first.report?.messages.find((m) => m.id === 'f1')?.findings.length).toBeGreaterThan(0);
     expect(first.report?.messages[0]).toMatchObject({ seenAt: 7, findings: [] });
-    const next = session.process(ref, [plain('p5'), plain('p6')]);
+    const next = await session.process(ref, [plain('p5'), plain('p6')]);
     expect(next.report?.messages.map((m) => m.id) ?? []).toEqual(['p5']);
   });
 
-  it('recognises risk levels read back from storage', () => {
+  it('recognises risk levels read back from storage', async () => {
     expect(isRiskLevel('high')).toBe(true);
     expect(isRiskLevel('severe')).toBe(false);
     expect(isRiskLevel(3)).toBe(false);

@@ -6,10 +6,12 @@
  * convert is left as it is for the schema check on read to set aside and report.
  */
 import * as conversationsSavedAt from './002-conversations-saved-at';
+import * as conversationsVersions from './003-conversations-versions';
 
-export const CONVERSATIONS_VERSION = 2;
+export const CONVERSATIONS_VERSION = 3;
 export const conversationsMigrations: Record<number, (old: unknown) => unknown> = {
   [conversationsSavedAt.version]: conversationsSavedAt.migrate,
+  [conversationsVersions.version]: conversationsVersions.migrate,
 };
 
 export const SETTINGS_VERSION = 1;
