@@ -7,6 +7,8 @@ import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/
 import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
 import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
 
+const MAINTENANCE_ALARM = 'not-alone-storage-maintenance';
+
 export default defineBackground(() => {
   const handle = createMessageHandler({
     extensionId: browser.runtime.id,
@@ -45,6 +47,13 @@ export default defineBackground(() => {
     onStoreError: (error) => console.error('Not Alone: not saved', error),
   });
   const { analysis } = handle;
+  // Retention also without new scans (lib/background/handler.ts maintainStorage): at every start and once a day.
+  const maintain = (): void => void handle.maintainStorage().catch((error: unknown) => console.error('Not Alone: storage maintenance', error));
+  maintain();
+  void browser.alarms.create(MAINTENANCE_ALARM, { periodInMinutes: 24 * 60 });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === MAINTENANCE_ALARM) maintain();
+  });
   // For `npm run bench:page` (bench/page.spec.ts reads it in the service worker).
   (globalThis as { notAloneDiagnostics?: unknown }).notAloneDiagnostics = analysis?.diagnostics;
   // webextension-polyfill sends the resolved value of a returned promise as the response.

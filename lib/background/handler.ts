@@ -8,7 +8,7 @@ import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk } from '../engine/types';
 import { ProtocolMessageSchema, type ProtocolResponse } from '../protocol';
 import { adapterFor } from '../sites';
-import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
+import { applyStoragePolicy, deleteConversations, jsonSize, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
 import { compactReport } from '../storage/excerpt';
 import type { TabState } from '../storage/schema';
 import { createAnalysisService, type AnalysisDeps, type AnalysisService } from './analysis';
@@ -67,6 +67,12 @@ export function badgeFor(risk: { level: RiskLevel; alert: boolean } | null): { t
 export type MessageHandler = ((raw: unknown, sender: MessageSender) => Promise<ProtocolResponse>) & {
   /** The analysis service (null without `deps.analysis`): settings changes, closed tabs, diagnostics. */
   readonly analysis: AnalysisService | null;
+  /**
+   * Apply the storage policy (retention, size cap) now, serialised with the writes; written only when something
+   * changed. The background runs it at start and on a daily alarm: otherwise retention ran only when a scan stored
+   * something, and a browser that never opened a chat again kept old plain context for ever.
+   */
+  maintainStorage(): Promise<void>;
 };
 
 export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
@@ -156,5 +162,12 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
     }
   }
 
-  return Object.assign(handle, { analysis });
+  const maintainStorage = (): Promise<void> =>
+    serialised(async () => {
+      const stored = await deps.loadConversations();
+      const kept = applyStoragePolicy(stored, await deps.retentionDays(), deps.now());
+      if (jsonSize(kept) !== jsonSize(stored)) await deps.saveConversations(kept);
+    });
+
+  return Object.assign(handle, { analysis, maintainStorage });
 }

@@ -3,7 +3,9 @@
  * level, also across a page reload or a restart of the background (seeded peak); keep context around flagged messages.
  */
 import { describe, expect, it } from 'vitest';
-import { ChatSession, isRiskLevel } from '../../lib/background/session';
+import { ChatSession, isRiskLevel, textFingerprint } from '../../lib/background/session';
+import { sha256Hex } from '../../lib/hash';
+import { hashId } from '../../lib/sites/dom';
 import { createBundledEngine } from '../../lib/extension/bundled-engine';
 import { readExpected } from './sites-fixtures';
 
@@ -66,6 +68,25 @@ describe('ChatSession', async () => {
     expect(first.report?.messages[0]).toMatchObject({ seenAt: 7, findings: [] });
     const next = await session.process(ref, [plain('p5'), plain('p6')]);
     expect(next.report?.messages.map((m) => m.id) ?? []).toEqual(['p5']);
+  });
+
+  it('analyses an edit whose text keeps the old 32-bit fingerprint (a crafted collision)', async () => {
+    // Same length, same 32-bit FNV-1a (lib/sites/dom.ts hashId), found by a birthday search: the session used to
+    // take the edit for the text it had analysed and never looked at it (issue 15, point 7).
+    const harmless = 'see you at practice tomorrow, bring the ball ynsjrgoi';
+    const rewritten = "don't tell your parents about us, ok? zvmknprscyuqtbr";
+    expect(rewritten.length).toBe(harmless.length);
+    expect(hashId(rewritten)).toBe(hashId(harmless));
+    const session = new ChatSession(engine, 2);
+    expect((await session.process(ref, [{ id: 'c1', from: 'other', text: harmless }])).flagged).toEqual([]);
+    const edit = await session.process(ref, [{ id: 'c1', from: 'other', text: rewritten }]);
+    expect(edit.flagged.map((f) => f.message.text)).toEqual([rewritten]);
+  });
+
+  it('fingerprints long texts by length and SHA-256, short ones by themselves', async () => {
+    expect(await textFingerprint('short')).toBe('=short');
+    const long = 'x'.repeat(300);
+    expect(await textFingerprint(long)).toBe(`#300:${await sha256Hex(long)}`);
   });
 
   it('recognises risk levels read back from storage', async () => {
