@@ -2,14 +2,19 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
 import { createBundledEngine } from '../lib/extension/bundled-engine';
-import { READ_AGAIN_MESSAGE } from '../lib/protocol-limits';
+import { nativeLocalStorageArea, restrictToExtension } from '../lib/extension/storage-access';
+import { READ_AGAIN_MESSAGE, SETTINGS_CHANGED_MESSAGE } from '../lib/protocol-limits';
 import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/extension/watch-site';
 import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
-import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
+import { loadConversations, loadSettings, recordDismissal, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
 
 const MAINTENANCE_ALARM = 'not-alone-storage-maintenance';
 
 export default defineBackground(() => {
+  // Content scripts get what they need from here, never from storage.local itself (lib/extension/storage-access.ts).
+  void restrictToExtension(nativeLocalStorageArea()).then((result) => {
+    if (result === 'failed') console.error('Not Alone: could not restrict storage to the extension');
+  });
   const handle = createMessageHandler({
     extensionId: browser.runtime.id,
     extensionPageUrl: browser.runtime.getURL('/'),
@@ -45,6 +50,11 @@ export default defineBackground(() => {
       },
     },
     onStoreError: (error) => console.error('Not Alone: not saved', error),
+    contentSettings: async () => {
+      const { value } = await loadSettings();
+      return { uiLanguage: value.uiLanguage, pausedSites: value.pausedSites, watchedSites: value.watchedSites };
+    },
+    recordDismissal,
   });
   const { analysis } = handle;
   // Retention also without new scans (lib/background/handler.ts maintainStorage): at every start and once a day.
@@ -65,10 +75,23 @@ export default defineBackground(() => {
   });
   // New settings or imported rules: a new engine, and every content script reads its conversation again.
   const engineInputsChanged = (): void => void analysis?.settingsChanged();
-  settingsItem.watch(engineInputsChanged);
+  // Content scripts cannot watch storage: tell each that the settings changed (it asks for them again).
+  const tellContentScripts = async (): Promise<void> => {
+    for (const tab of await browser.tabs.query({})) {
+      if (tab.id === undefined) continue;
+      browser.tabs.sendMessage(tab.id, SETTINGS_CHANGED_MESSAGE).catch(() => {
+        // No content script in that tab.
+      });
+    }
+  };
+  const settingsChanged = (): void => {
+    engineInputsChanged();
+    void tellContentScripts();
+  };
+  settingsItem.watch(settingsChanged);
   customRulesItem.watch(engineInputsChanged);
   browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'managed') engineInputsChanged();
+    if (area === 'managed') settingsChanged();
   });
 
   // "Watch this site" (lib/extension/watch-site.ts): keep the registered content script in step with the granted sites.

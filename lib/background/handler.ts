@@ -10,7 +10,7 @@ import { ProtocolMessageSchema, type ProtocolResponse } from '../protocol';
 import { adapterFor } from '../sites';
 import { applyStoragePolicy, deleteConversations, jsonSize, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
 import { compactReport } from '../storage/excerpt';
-import type { TabState } from '../storage/schema';
+import type { ContentSettings, TabState } from '../storage/schema';
 import { createAnalysisService, type AnalysisDeps, type AnalysisService } from './analysis';
 
 export interface MessageSender {
@@ -45,6 +45,10 @@ export interface BackgroundDeps {
   analysis?: Pick<AnalysisDeps, 'engineInputs' | 'createEngine' | 'clock' | 'askToReadAgain'>;
   /** Told when a report could not be stored. */
   onStoreError?(error: unknown): void;
+  /** The settings a content script needs (it cannot read storage: see 'get-content-settings' in lib/protocol.ts). */
+  contentSettings?(): Promise<ContentSettings>;
+  /** Remember a press of "I'm OK" for the report page. */
+  recordDismissal?(conversationKey: string, level: RiskLevel, at: number): Promise<void>;
 }
 
 /** The risk of a conversation nothing is known about yet. */
@@ -143,6 +147,15 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
         // Deleting evidence is for the report page, never for a content script running inside a chat page.
         if (!deps.extensionPageUrl || !sender.url?.startsWith(deps.extensionPageUrl)) return { ok: false, error: 'not allowed from this sender' };
         await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
+        return { ok: true };
+      }
+      case 'get-content-settings': {
+        if (!deps.contentSettings) return { ok: false, error: 'no settings' };
+        return { ok: true, settings: await deps.contentSettings() };
+      }
+      case 'record-dismissal': {
+        if (!deps.recordDismissal) return { ok: false, error: 'not recorded' };
+        await deps.recordDismissal(message.conversationKey, message.level, deps.now());
         return { ok: true };
       }
       case 'start-content-script': {

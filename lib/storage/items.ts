@@ -26,6 +26,8 @@ import {
   settingsMigrations,
 } from './migrations';
 import { parseConversations, parseDismissals, parseSettings, type LoadResult } from './parse';
+import type { RiskLevel } from '../engine/taxonomy';
+import { MAX_DISMISSALS } from './limits';
 import { PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings, type TabState } from './schema';
 
 export { parseConversations, parseSettings, type LoadResult } from './parse';
@@ -205,6 +207,23 @@ export async function updateSettings(change: (settings: Settings) => Partial<Set
 
 export async function loadDismissals(): Promise<LoadResult<Dismissals>> {
   return parseDismissals(await dismissalsItem.getValue());
+}
+
+/**
+ * The dismissals with one more press of "I'm OK" (newest last, at most `MAX_DISMISSALS` per conversation). What is
+ * stored is kept as it is: the report page validates it when it reads it (lib/storage/parse.ts `parseDismissals`).
+ */
+export function withDismissal(raw: unknown, conversationKey: string, level: RiskLevel, at: number): Record<string, unknown> {
+  const all: Record<string, unknown> = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
+  const previous = Object.hasOwn(all, conversationKey) ? all[conversationKey] : undefined;
+  const list = Array.isArray(previous) ? (previous as unknown[]) : [];
+  all[conversationKey] = [...list, { level, at }].slice(-MAX_DISMISSALS);
+  return all;
+}
+
+/** Remember a press of "I'm OK" (the background, for the content script: shown on the report page, never sent anywhere). */
+export async function recordDismissal(conversationKey: string, level: RiskLevel, at: number = Date.now()): Promise<void> {
+  await dismissalsItem.setValue(withDismissal(await dismissalsItem.getValue(), conversationKey, level, at));
 }
 
 export async function deleteDismissals(keys: readonly string[] | 'all'): Promise<void> {

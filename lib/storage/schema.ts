@@ -140,6 +140,9 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** The settings the content script needs (lib/content/storage.ts), which the background sends it. */
+export type ContentSettings = Pick<Settings, 'uiLanguage' | 'pausedSites' | 'watchedSites'>;
+
 export const DEFAULT_SETTINGS: Settings = {
   sensitivity: 'balanced',
   disabledCategories: [],

@@ -73,6 +73,15 @@ describe('lib/ layering', () => {
     expect(violations('lib/sites/', ['lib/storage/', 'lib/settings/', 'lib/background/', 'lib/extension/'])).toEqual([]);
   });
 
+  it('the content script never touches storage itself (storage.local is kept from it): it asks the background', () => {
+    const files = [...[...FILES].filter((f) => f.startsWith('lib/content/')), 'entrypoints/content.ts'];
+    const touching = files.filter((file) => {
+      const source = readFileSync(join(ROOT, file), 'utf8');
+      return /wxt\/utils\/storage|\bstorage\.(local|session|sync|onChanged)\b|storage\/items'/.test(source);
+    });
+    expect(touching).toEqual([]);
+  });
+
   it('has no import cycles in lib/background, lib/storage or between any files of lib/', () => {
     expect(cycles('lib/background/')).toEqual([]);
     expect(cycles('lib/storage/')).toEqual([]);
