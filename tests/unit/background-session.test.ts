@@ -13,7 +13,7 @@ const engine = createBundledEngine({ sensitivity: 'balanced', disabledCategories
 const ref = { key: 'whatsapp:name:x', site: 'whatsapp', title: 'x', url: 'https://web.whatsapp.com/' };
 const risky = readExpected('whatsapp').conversations.risky.messages.map((m) => ({ id: m.id ?? '', text: m.text, from: m.from }));
 
-describe('ChatSession', async () => {
+describe('ChatSession', () => {
   it('warns once when the conversation reaches a warning level, not again for the same level', async () => {
     const session = new ChatSession(engine, 5);
     const first = await session.process(ref, risky);
@@ -89,7 +89,7 @@ describe('ChatSession', async () => {
     expect(await textFingerprint(long)).toBe(`#300:${await sha256Hex(long)}`);
   });
 
-  it('recognises risk levels read back from storage', async () => {
+  it('recognises risk levels read back from storage', () => {
     expect(isRiskLevel('high')).toBe(true);
     expect(isRiskLevel('severe')).toBe(false);
     expect(isRiskLevel(3)).toBe(false);

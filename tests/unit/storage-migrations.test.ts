@@ -10,7 +10,7 @@ import { CONVERSATIONS_ITEM_OPTIONS } from '../../lib/storage/items';
 import { conversationsMigrations, CONVERSATIONS_VERSION } from '../../lib/storage/migrations';
 import { migrate as conversationsV2 } from '../../lib/storage/migrations/002-conversations-saved-at';
 import { migrate as conversationsV3 } from '../../lib/storage/migrations/003-conversations-versions';
-import { mergeScanReport, type ConversationMap } from '../../lib/storage/conversations';
+import { mergeScanReport } from '../../lib/storage/conversations';
 import { parseConversations } from '../../lib/storage/parse';
 
 function fixture(name: string): Record<string, unknown> {
@@ -67,7 +67,7 @@ describe('003 conversations: versions, excerpts, titles', () => {
   });
 
   it('a migrated conversation renamed later shows both titles, and an edit of a migrated message keeps the stored text', () => {
-    const value = parseConversations(conversationsV3(fixture('conversations.v2.json'))).value as ConversationMap;
+    const value = parseConversations(conversationsV3(fixture('conversations.v2.json'))).value;
     const stored = value['demo:vi-fake-police'];
     const edited = { ...stored.messages[1], text: 'ok', findings: [], seenAt: 1751372000000 };
     const next = mergeScanReport(value, { conversation: { key: stored.key, site: stored.site, title: 'Mẹ', url: stored.url }, messages: [edited], risk: stored.risk }, 1751372000000);
