@@ -105,8 +105,11 @@ export class ChatSession {
     const before = state.analyzer.risk;
     messages.forEach((message, i) => {
       const fingerprint = fingerprints[i];
-      if (state.seen.get(message.id) === fingerprint) return;
+      const previous = state.seen.get(message.id);
+      if (previous === fingerprint) return;
       state.seen.set(message.id, fingerprint);
+      // An earlier version that is only held as possible context (never stored) is not evidence: keep the new one.
+      if (previous !== undefined && !state.stored.has(message.id)) state.recent = state.recent.filter((m) => m.id !== message.id);
       const result = state.analyzer.add(message);
       const stored = this.record(message, result.findings);
       if (result.findings.length) {

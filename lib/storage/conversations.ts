@@ -3,13 +3,18 @@
  * age and size, deleting. Flagged evidence and conversations the user saved are never pruned automatically: only the
  * user deletes them (report page).
  *
- * Storage policy, in order (the background applies it after every scan report it stores):
+ * Merging never replaces a stored message: a later text under the same id is kept as an edit (`mergeMessage`), and
+ * each conversation stays within its budget (`CONVERSATION_BUDGET_BYTES`: past it, its new flagged messages are
+ * refused and counted, never stored ones removed).
+ *
+ * Storage policy, in order (the background applies it after every scan report it stores, at start and daily):
  *   1. Retention (`settings.retentionDays`, default 30): conversations without flagged messages that were not
  *      updated within it are removed; in the others, plain context messages older than it are removed.
  *   2. Size cap (`STORAGE_CAP_BYTES`): while the stored conversations are larger, the oldest plain context messages
- *      go first (those of conversations the user did not save before those of saved ones); conversations left with
- *      no message and no evidence go too. Flagged messages are never removed, so storage can stay above the cap when
- *      it holds nothing but evidence: the report page then says so and suggests exporting and deleting.
+ *      go first, from whichever conversation is largest at that moment (those the user did not save before saved
+ *      ones); conversations left with no message and no evidence go too. Flagged messages are never removed, so
+ *      storage can stay above the cap when it holds nothing but evidence: the report page then says so and suggests
+ *      exporting and deleting.
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk } from '../engine/types';

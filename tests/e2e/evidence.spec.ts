@@ -34,21 +34,26 @@ async function serve(extension: ExtensionBrowser, url: string, page: () => strin
 }
 
 /**
- * Replace, in the open page, `text` with `replacement` wherever an element shows exactly it (the deepest such
- * elements: the message, and the chat list's preview of the last message, as the app itself would).
+ * The sender rewrites a message in place: every text node of the page holding `words` (the words that raised the
+ * flag) gets `replacement` instead, in the message and in the chat list's preview of it, as the app itself would.
  */
-async function rewriteInPage(page: Page, text: string, replacement: string): Promise<boolean> {
+async function rewriteInPage(page: Page, words: string, replacement: string): Promise<number> {
   return page.evaluate(
     ([wanted, next]) => {
-      const squeeze = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-      const target = squeeze(wanted);
-      const matches = [...document.body.querySelectorAll('*')].filter((element) => squeeze(element.textContent) === target);
-      const deepest = matches.filter((element) => !matches.some((other) => other !== element && element.contains(other)));
-      for (const element of deepest) element.textContent = next;
-      return deepest.length > 0;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const nodes: Text[] = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) if ((node as Text).data.includes(wanted)) nodes.push(node as Text);
+      for (const node of nodes) node.data = next;
+      return nodes.length;
     },
-    [text, replacement] as const,
+    [words, replacement] as const,
   );
+}
+
+/** The same rewrite in the page's HTML source, for the next load (the words as the source may escape them). */
+function rewriteInHtml(html: string, words: string, replacement: string): string {
+  const forms = [words, words.replace(/&/g, '&amp;').replace(/'/g, '&#39;'), words.replace(/&/g, '&amp;').replace(/'/g, '&apos;'), words.replace(/'/g, '&#x27;')];
+  return forms.reduce((out, form) => out.split(form).join(replacement), html);
 }
 
 async function riskyConversation(extension: ExtensionBrowser, key: string, ready: (c: StoredConversation) => boolean): Promise<StoredConversation> {
@@ -72,23 +77,27 @@ for (const app of APPS) {
     const flagged = before.messages.filter((m) => m.findings.length > 0);
 
     // Live: the sender rewrites every flagged message in place.
-    for (const message of flagged) expect(await rewriteInPage(page, message.text, REWRITTEN), `${app}: ${message.text}`).toBe(true);
+    for (const message of flagged) {
+      const words = message.findings[0].matched;
+      if (message.text.includes(REWRITTEN)) continue;
+      expect(await rewriteInPage(page, words, REWRITTEN), `${app}: ${words}`).toBeGreaterThan(0);
+    }
     const stableIds = flagged.filter((m) => risky.messages.find((e) => e.text === m.text)?.id !== null);
-    const edited = await riskyConversation(extension, key, (c) => stableIds.every((s) => c.messages.find((m) => m.id === s.id)?.edits?.length));
+    const lastEdit = (c: StoredConversation, id: string) => c.messages.find((m) => m.id === id)?.edits?.at(-1)?.text ?? '';
+    const edited = await riskyConversation(extension, key, (c) => stableIds.every((s) => lastEdit(c, s.id).includes(REWRITTEN)));
     for (const message of flagged) {
       const kept = edited.messages.find((m) => m.id === message.id);
       expect(kept?.text, `${app}: the stored text of ${message.id}`).toBe(message.text);
       expect(kept?.findings).toEqual(message.findings);
     }
-    for (const message of stableIds) expect(edited.messages.find((m) => m.id === message.id)?.edits?.map((e) => e.text)).toEqual([REWRITTEN]);
+    // Apps whose pages give message ids keep them through an edit: there the edit must be stored next to the text.
+    if (risky.messages.some((m) => m.id !== null)) expect(stableIds.length, `${app} keeps message ids`).toBeGreaterThan(0);
 
     // Across a reload: the page now serves the rewritten texts under the same ids.
-    for (const message of flagged) html = html.split(message.text).join(`${REWRITTEN} (2)`);
+    for (const message of flagged) html = rewriteInHtml(html, message.findings[0].matched, `${REWRITTEN} (2)`);
     await page.reload();
     await page.click('[data-open="risky"]');
-    const reloaded = await riskyConversation(extension, key, (c) =>
-      stableIds.every((s) => c.messages.find((m) => m.id === s.id)?.edits?.some((e) => e.text === `${REWRITTEN} (2)`)),
-    );
+    const reloaded = await riskyConversation(extension, key, (c) => stableIds.every((s) => lastEdit(c, s.id).includes(`${REWRITTEN} (2)`)));
     for (const message of flagged) expect(reloaded.messages.find((m) => m.id === message.id)?.text).toBe(message.text);
     expect(reloaded.messages.some((m) => m.findings.length > 0)).toBe(true);
 
@@ -97,7 +106,7 @@ for (const app of APPS) {
       const report = await extension.context.newPage();
       await report.goto(`chrome-extension://${extension.extensionId}/report.html#c=${encodeURIComponent(key)}`);
       await expect(report.getByText('Edited after it was stored').first()).toBeVisible();
-      await expect(report.getByText(REWRITTEN, { exact: true }).first()).toBeVisible();
+      await expect(report.getByText(REWRITTEN).first()).toBeVisible();
       await expect(report.getByText(flagged[0].text.slice(0, 20), { exact: false }).first()).toBeVisible();
     }
   });
