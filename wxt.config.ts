@@ -28,7 +28,9 @@ export default defineConfig({
     // (scripting.registerContentScripts) and starts it in tabs already open there (scripting.executeScript); the
     // chat launcher has the content script started when Instagram, Facebook or Discord open a chat without a page
     // load (scripting.executeScript, lib/sites/hosts.ts LAUNCHER_SITES).
-    permissions: ['storage', 'scripting'],
+    // unlimitedStorage: evidence is never refused for the browser's 10 MB quota (issue 15: storage flooding); the
+    // extension's own cap (lib/storage/conversations.ts) still prunes plain context. alarms: daily retention.
+    permissions: ['storage', 'unlimitedStorage', 'alarms', 'scripting'],
     host_permissions: [...CONTENT_SCRIPT_MATCHES],
     optional_host_permissions: ['https://*/*'],
     action: { default_title: '__MSG_extName__' },

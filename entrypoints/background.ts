@@ -2,15 +2,22 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { createMessageHandler, type MessageSender } from '../lib/background/handler';
 import { createBundledEngine } from '../lib/extension/bundled-engine';
-import { READ_AGAIN_MESSAGE } from '../lib/protocol-limits';
-import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/sites/watch';
+import { nativeLocalStorageArea, restrictToExtension } from '../lib/extension/storage-access';
+import { READ_AGAIN_MESSAGE, SETTINGS_CHANGED_MESSAGE } from '../lib/protocol-limits';
+import { browserWatchDeps, CONTENT_SCRIPT_FILE, syncWatchedSites } from '../lib/extension/watch-site';
 import { customRulesItem, loadCustomRules } from '../lib/storage/custom-rules';
-import { loadConversations, loadSettings, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
+import { loadConversations, loadSettings, recordDismissal, saveConversations, setTabState, settingsItem } from '../lib/storage/items';
+
+const MAINTENANCE_ALARM = 'not-alone-storage-maintenance';
 
 export default defineBackground(() => {
   // First run only (not on updates or service-worker restarts): what Not Alone does and never does, and the setup paths.
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') });
+  });
+  // Content scripts get what they need from here, never from storage.local itself (lib/extension/storage-access.ts).
+  void restrictToExtension(nativeLocalStorageArea()).then((result) => {
+    if (result === 'failed') console.error('Not Alone: could not restrict storage to the extension');
   });
   const handle = createMessageHandler({
     extensionId: browser.runtime.id,
@@ -47,8 +54,20 @@ export default defineBackground(() => {
       },
     },
     onStoreError: (error) => console.error('Not Alone: not saved', error),
+    contentSettings: async () => {
+      const { value } = await loadSettings();
+      return { uiLanguage: value.uiLanguage, pausedSites: value.pausedSites, watchedSites: value.watchedSites };
+    },
+    recordDismissal,
   });
   const { analysis } = handle;
+  // Retention also without new scans (lib/background/handler.ts maintainStorage): at every start and once a day.
+  const maintain = (): void => void handle.maintainStorage().catch((error: unknown) => console.error('Not Alone: storage maintenance', error));
+  maintain();
+  void browser.alarms.create(MAINTENANCE_ALARM, { periodInMinutes: 24 * 60 });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === MAINTENANCE_ALARM) maintain();
+  });
   // For `npm run bench:page` (bench/page.spec.ts reads it in the service worker).
   (globalThis as { notAloneDiagnostics?: unknown }).notAloneDiagnostics = analysis?.diagnostics;
   // webextension-polyfill sends the resolved value of a returned promise as the response.
@@ -60,13 +79,26 @@ export default defineBackground(() => {
   });
   // New settings or imported rules: a new engine, and every content script reads its conversation again.
   const engineInputsChanged = (): void => void analysis?.settingsChanged();
-  settingsItem.watch(engineInputsChanged);
+  // Content scripts cannot watch storage: tell each that the settings changed (it asks for them again).
+  const tellContentScripts = async (): Promise<void> => {
+    for (const tab of await browser.tabs.query({})) {
+      if (tab.id === undefined) continue;
+      browser.tabs.sendMessage(tab.id, SETTINGS_CHANGED_MESSAGE).catch(() => {
+        // No content script in that tab.
+      });
+    }
+  };
+  const settingsChanged = (): void => {
+    engineInputsChanged();
+    void tellContentScripts();
+  };
+  settingsItem.watch(settingsChanged);
   customRulesItem.watch(engineInputsChanged);
   browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'managed') engineInputsChanged();
+    if (area === 'managed') settingsChanged();
   });
 
-  // "Watch this site" (lib/sites/watch.ts): keep the registered content script in step with the granted sites.
+  // "Watch this site" (lib/extension/watch-site.ts): keep the registered content script in step with the granted sites.
   const watch = browserWatchDeps();
   let watchQueue: Promise<unknown> = Promise.resolve();
   const syncWatch = (added: readonly string[] = []): void => {

@@ -29,3 +29,13 @@ export const READ_AGAIN_MESSAGE = { type: 'read-again' } as const;
 export function isReadAgainMessage(message: unknown): boolean {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === READ_AGAIN_MESSAGE.type;
 }
+
+/**
+ * The background tells every content script that the settings changed: it asks for them again
+ * ('get-content-settings'). Content scripts do not watch storage themselves (they have no access to it).
+ */
+export const SETTINGS_CHANGED_MESSAGE = { type: 'settings-changed' } as const;
+
+export function isSettingsChangedMessage(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === SETTINGS_CHANGED_MESSAGE.type;
+}

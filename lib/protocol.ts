@@ -7,9 +7,11 @@
  * and answers with the conversation's risk, whether to warn, and which messages were flagged.
  */
 import { z } from 'zod';
+import { DISMISSAL_KINDS } from './storage/limits';
+import { RISK_LEVELS } from './engine/taxonomy';
 import type { ConversationRisk, Finding } from './engine/types';
 import { MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, MAX_SENDER_CHARS } from './protocol-limits';
-import { ConversationRefSchema } from './storage/schema';
+import { ConversationRefSchema, type ContentSettings } from './storage/schema';
 
 export * from './protocol-limits';
 
@@ -85,12 +87,31 @@ export const StartContentScriptSchema = z.strictObject({
   type: z.literal('start-content-script'),
 });
 
+/**
+ * From the content script: the few settings it needs (lib/content/storage.ts). It has no access to storage itself:
+ * the background restricts `storage.local` to the extension's own pages and worker where the browser allows it
+ * (`setAccessLevel`), so a compromised content script cannot read the stored evidence (issue 15).
+ */
+export const GetContentSettingsSchema = z.strictObject({
+  type: z.literal('get-content-settings'),
+});
+
+/** From the content script: the user closed a warning, and how (shown back to them on the report page). */
+export const RecordDismissalSchema = z.strictObject({
+  type: z.literal('record-dismissal'),
+  conversationKey: ConversationKeySchema,
+  level: z.enum(RISK_LEVELS),
+  kind: z.enum(DISMISSAL_KINDS),
+});
+
 export const ProtocolMessageSchema = z.discriminatedUnion('type', [
   AnalyzeMessagesSchema,
   SaveForReportSchema,
   ConversationShownSchema,
   DeleteConversationsSchema,
   StartContentScriptSchema,
+  GetContentSettingsSchema,
+  RecordDismissalSchema,
 ]);
 
 export type AnalyzeMessages = z.infer<typeof AnalyzeMessagesSchema>;
@@ -98,6 +119,8 @@ export type SaveForReport = z.infer<typeof SaveForReportSchema>;
 export type ConversationShown = z.infer<typeof ConversationShownSchema>;
 export type DeleteConversations = z.infer<typeof DeleteConversationsSchema>;
 export type StartContentScript = z.infer<typeof StartContentScriptSchema>;
+export type GetContentSettings = z.infer<typeof GetContentSettingsSchema>;
+export type RecordDismissal = z.infer<typeof RecordDismissalSchema>;
 export type ProtocolMessage = z.infer<typeof ProtocolMessageSchema>;
 
 /** A message the background flagged, with its findings (offsets into the text as sent). */
@@ -119,4 +142,7 @@ export interface MessageAnalysis {
 /** The background's answer to 'analyze-messages'. */
 export type AnalyzeResponse = { ok: true; analysis: MessageAnalysis } | { ok: true; resync: true } | { ok: false; error: string };
 
-export type ProtocolResponse = { ok: true } | AnalyzeResponse | { ok: false; error: string };
+/** The background's answer to 'get-content-settings': the settings in effect (the administrator's policy applied). */
+export type ContentSettingsResponse = { ok: true; settings: ContentSettings } | { ok: false; error: string };
+
+export type ProtocolResponse = { ok: true } | AnalyzeResponse | ContentSettingsResponse | { ok: false; error: string };

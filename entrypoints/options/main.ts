@@ -14,7 +14,7 @@ import { MAX_RULE_FILE_BYTES, validateCustomRuleFiles, type ImportedFile } from 
 import { createPinLock, isValidPin } from '../../lib/settings/pin';
 import { managedFields, type Policy, type PolicySettingField } from '../../lib/settings/policy';
 import { activePauses, chatSiteHosts, PAUSED_FOREVER, siteState } from '../../lib/settings/sites';
-import { stopWatchingSite } from '../../lib/sites/watch';
+import { stopWatchingSite } from '../../lib/extension/watch-site';
 import { loadCustomRuleSet, saveCustomRules, type CustomRules } from '../../lib/storage/custom-rules';
 import { loadPinLock, loadPolicy, loadUserSettings, savePinLock, saveSettings } from '../../lib/storage/items';
 import { SettingsSchema, type PinLock, type Settings } from '../../lib/storage/schema';

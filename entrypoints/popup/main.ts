@@ -6,7 +6,7 @@ import { buildPopupModel, type PopupModel } from '../../lib/popup/model';
 import { pinPrompt } from '../../lib/popup/pin-prompt';
 import { defaultTimeZone } from '../../lib/report/build';
 import { activePauses, PAUSE_MS } from '../../lib/settings/sites';
-import { requestWatchSite } from '../../lib/sites/watch';
+import { requestWatchSite } from '../../lib/extension/watch-site';
 import { loadConversations, loadPinLock, loadPolicy, loadSettings, loadTabStates, updateSettings } from '../../lib/storage/items';
 import type { PinLock } from '../../lib/storage/schema';
 

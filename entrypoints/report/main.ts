@@ -29,9 +29,9 @@ import {
   type VerifyProblem,
 } from '../../lib/report';
 import { LEVEL_COLORS } from '../../lib/report/format';
-import { jsonSize, STORAGE_CAP_BYTES, type ConversationMap } from '../../lib/storage/conversations';
+import { allFindings, isFlagged, jsonSize, STORAGE_CAP_BYTES, type ConversationMap } from '../../lib/storage/conversations';
 import { deleteDismissals, loadConversations, loadDismissals, loadPinLock, loadSettings } from '../../lib/storage/items';
-import type { Dismissals, PinLock, Settings, StoredConversation } from '../../lib/storage/schema';
+import type { Dismissals, PinLock, Settings, StoredConversation, StoredMessage } from '../../lib/storage/schema';
 import type { DeleteConversations, ProtocolResponse } from '../../lib/protocol';
 
 interface PageState {
@@ -206,7 +206,7 @@ function listSection(list: StoredConversation[]): HTMLElement {
       else state.selected.delete(conversation.key);
       draw();
     });
-    const flagged = conversation.messages.filter((m) => m.findings.length > 0).length;
+    const flagged = conversation.messages.filter(isFlagged).length;
     const open = el(
       'button',
       { className: 'open', attrs: { type: 'button', 'aria-current': String(state.open === conversation.key) } },
@@ -235,7 +235,7 @@ function listSection(list: StoredConversation[]): HTMLElement {
 
 function timelineChart(conversation: StoredConversation): SVGSVGElement {
   const points = riskTimeline(conversation, state.settings.sensitivity);
-  const flagged = new Set(conversation.messages.flatMap((m, i) => (m.findings.length ? [i] : [])));
+  const flagged = new Set(conversation.messages.flatMap((m, i) => (isFlagged(m) ? [i] : [])));
   const g = timelineGeometry(points, flagged, { sensitivity: state.settings.sensitivity, width: 560, height: 130 });
   const peak = points.reduce<RiskLevel>((top, p) => (RISK_LEVELS.indexOf(p.level) > RISK_LEVELS.indexOf(top) ? p.level : top), 'none');
   const label = tr('printTimelineLabel', { count: points.length, level: levelName(state.language, peak) });
@@ -312,6 +312,8 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
   if (dismissed.length) {
     facts.append(...fact(tr('reportDismissed'), dismissed.map((d) => tr('reportDismissedOn', { date: when(d.at), how: dismissalName(language, d.kind), level: levelName(language, d.level) })).join('; ')));
   }
+  if ((conversation.titles?.length ?? 0) > 1) facts.append(...fact(tr('printTitles'), conversation.titles!.map((t) => `${t.title} (${when(t.at)})`).join('; ')));
+  if (conversation.overBudget) facts.append(...fact('', tr('printNotKept', { count: conversation.overBudget.messages, date: when(conversation.overBudget.since) })));
   const header = el('header', {}, el('h2', { text: conversation.title || conversation.key, className: 'title' }), facts);
   if (conversation.risk.categories.length) {
     header.append(
@@ -332,20 +334,25 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
     if (index > previous + 1) list.append(gap(index - previous - 1));
     previous = index;
     const message = conversation.messages[index];
-    const text = el('p', { className: 'text' });
-    for (const piece of highlightPieces(message.text, message.findings)) {
-      if (piece.finding) text.append(el('mark', { text: piece.text, attrs: { title: categoryName(language, piece.finding.category) } }));
-      else text.append(document.createTextNode(piece.text));
-    }
+    const versionText = (version: Pick<StoredMessage, 'text' | 'findings'>): HTMLElement => {
+      const text = el('p', { className: 'text' });
+      for (const piece of highlightPieces(version.text, version.findings)) {
+        if (piece.finding) text.append(el('mark', { text: piece.text, attrs: { title: categoryName(language, piece.finding.category) } }));
+        else text.append(document.createTextNode(piece.text));
+      }
+      return text;
+    };
     const sender = message.sender?.trim() || (message.from === 'self' ? tr('reportYou') : tr('reportThem'));
     const li = el(
       'li',
-      { className: `message ${message.from}${message.findings.length ? ' flagged' : ''}` },
+      { className: `message ${message.from}${isFlagged(message) ? ' flagged' : ''}` },
       el('div', { className: 'meta' }, el('span', { text: sender, className: 'sender' }), ` · ${message.ts !== undefined ? when(message.ts) : tr('printNoTime')}`),
-      text,
+      versionText(message),
     );
     li.dataset.messageId = message.id;
-    for (const category of new Set(message.findings.map((f) => f.category))) {
+    // Every later version under the same id: an edit never replaces what was stored, and is itself evidence.
+    for (const edit of message.edits ?? []) li.append(el('p', { text: tr('printEdited', { date: when(edit.seenAt) }), className: 'edited' }), versionText(edit));
+    for (const category of new Set(allFindings(message).map((f) => f.category))) {
       li.append(el('p', { text: `${categoryName(language, category)}: ${categoryExplanation(language, category)}`, className: 'why' }));
     }
     list.append(li);

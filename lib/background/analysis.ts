@@ -22,7 +22,7 @@ import type { ConversationRisk } from '../engine/types';
 import type { EngineSettings } from '../extension/bundled-engine';
 import type { AnalyzeMessages, AnalyzeResponse } from '../protocol';
 import type { ConversationMap, ScanReport } from '../storage/conversations';
-import type { TabState } from './handler';
+import type { TabState } from '../storage/schema';
 import { ChatSession, isRiskLevel } from './session';
 
 /** What the engine is built from. */
@@ -92,6 +92,8 @@ interface Scan {
   generation: number;
   /** Stored peak levels, by conversation key, not yet given to the session. */
   peaks: Map<string, RiskLevel>;
+  /** Ids of the stored messages, by conversation key, not yet given to the session. */
+  storedIds: Map<string, string[]>;
 }
 
 /** Everything the engine and the sessions depend on, in a stable order. */
@@ -152,11 +154,14 @@ export function createAnalysisService(deps: AnalysisDeps): AnalysisService {
     const at = generation;
     const built = await currentEngine();
     const peaks = new Map<string, RiskLevel>();
+    const storedIds = new Map<string, string[]>();
     for (const [key, stored] of Object.entries(await deps.loadConversations())) {
       const peak = (stored as { peakLevel?: unknown } | null)?.peakLevel;
       if (isRiskLevel(peak) && peak !== 'none') peaks.set(key, peak);
+      const messages = (stored as { messages?: unknown } | null)?.messages;
+      if (Array.isArray(messages)) storedIds.set(key, messages.flatMap((m: { id?: unknown }) => (typeof m?.id === 'string' ? [m.id] : [])));
     }
-    const scan: Scan = { scanId, session: new ChatSession(built.engine, built.contextMessages, () => deps.now()), generation: at, peaks };
+    const scan: Scan = { scanId, session: new ChatSession(built.engine, built.contextMessages, () => deps.now()), generation: at, peaks, storedIds };
     const frame = scans.get(slot) ?? new Map<string, Scan>();
     frame.delete(scanId);
     frame.set(scanId, scan);
@@ -196,8 +201,13 @@ export function createAnalysisService(deps: AnalysisDeps): AnalysisService {
       scan.session.seedWarnedLevel(key, peak);
       scan.peaks.delete(key);
     }
+    const storedIds = scan.storedIds.get(key);
+    if (storedIds) {
+      scan.session.seedStored(key, storedIds);
+      scan.storedIds.delete(key);
+    }
     const started = clock();
-    const update = scan.session.process(request.conversation, request.messages);
+    const update = await scan.session.process(request.conversation, request.messages);
     diagnostics.analysisMs += clock() - started;
     if (update.report) {
       // The content script still warns when storage failed (full): saveConversations has told the report page.

@@ -8,7 +8,10 @@ import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk } from '../engine/types';
 import { ProtocolMessageSchema, type ProtocolResponse } from '../protocol';
 import { adapterFor } from '../sites';
-import { applyStoragePolicy, deleteConversations, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
+import { applyStoragePolicy, deleteConversations, jsonSize, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
+import { compactReport } from '../storage/excerpt';
+import type { ContentSettings, TabState } from '../storage/schema';
+import type { DismissalKind } from '../storage/limits';
 import { createAnalysisService, type AnalysisDeps, type AnalysisService } from './analysis';
 
 export interface MessageSender {
@@ -43,11 +46,10 @@ export interface BackgroundDeps {
   analysis?: Pick<AnalysisDeps, 'engineInputs' | 'createEngine' | 'clock' | 'askToReadAgain'>;
   /** Told when a report could not be stored. */
   onStoreError?(error: unknown): void;
-}
-
-export interface TabState {
-  conversationKey: string;
-  risk: ConversationRisk;
+  /** The settings a content script needs (it cannot read storage: see 'get-content-settings' in lib/protocol.ts). */
+  contentSettings?(): Promise<ContentSettings>;
+  /** Remember a press of "I'm OK" for the report page. */
+  recordDismissal?(conversationKey: string, level: RiskLevel, kind: DismissalKind, at: number): Promise<void>;
 }
 
 /** The risk of a conversation nothing is known about yet. */
@@ -70,6 +72,12 @@ export function badgeFor(risk: { level: RiskLevel; alert: boolean } | null): { t
 export type MessageHandler = ((raw: unknown, sender: MessageSender) => Promise<ProtocolResponse>) & {
   /** The analysis service (null without `deps.analysis`): settings changes, closed tabs, diagnostics. */
   readonly analysis: AnalysisService | null;
+  /**
+   * Apply the storage policy (retention, size cap) now, serialised with the writes; written only when something
+   * changed. The background runs it at start and on a daily alarm: otherwise retention ran only when a scan stored
+   * something, and a browser that never opened a chat again kept old plain context for ever.
+   */
+  maintainStorage(): Promise<void>;
 };
 
 export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
@@ -87,12 +95,14 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
     await deps.setTabState(tabId, state);
   };
 
-  const storeReport = (report: ScanReport): Promise<void> =>
-    serialised(async () => {
+  const storeReport = async (report: ScanReport): Promise<void> => {
+    const compact = await compactReport(report);
+    return serialised(async () => {
       const now = deps.now();
-      const merged = mergeScanReport(await deps.loadConversations(), report, now);
+      const merged = mergeScanReport(await deps.loadConversations(), compact, now);
       await deps.saveConversations(applyStoragePolicy(merged, await deps.retentionDays(), now));
     });
+  };
 
   const analysis = deps.analysis
     ? createAnalysisService({
@@ -140,6 +150,15 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
         await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
         return { ok: true };
       }
+      case 'get-content-settings': {
+        if (!deps.contentSettings) return { ok: false, error: 'no settings' };
+        return { ok: true, settings: await deps.contentSettings() };
+      }
+      case 'record-dismissal': {
+        if (!deps.recordDismissal) return { ok: false, error: 'not recorded' };
+        await deps.recordDismissal(message.conversationKey, message.level, message.kind, deps.now());
+        return { ok: true };
+      }
       case 'start-content-script': {
         // Only for a frame whose own address (as the browser reports it, not the message) is a supported chat page.
         const frameId = sender.frameId ?? 0;
@@ -157,5 +176,12 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
     }
   }
 
-  return Object.assign(handle, { analysis });
+  const maintainStorage = (): Promise<void> =>
+    serialised(async () => {
+      const stored = await deps.loadConversations();
+      const kept = applyStoragePolicy(stored, await deps.retentionDays(), deps.now());
+      if (jsonSize(kept) !== jsonSize(stored)) await deps.saveConversations(kept);
+    });
+
+  return Object.assign(handle, { analysis, maintainStorage });
 }

@@ -6,11 +6,23 @@
 import type { ConversationAnalyzer, Engine } from '../engine';
 import { levelRank, RISK_LEVELS, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk, Finding } from '../engine/types';
+import { sha256Hex } from '../hash';
 import type { ScanReport } from '../storage/conversations';
 import type { ConversationRef, StoredMessage } from '../storage/schema';
 import { MAX_TEXT } from '../storage/schema';
-import { hashId } from '../sites/dom';
 import type { ExtractedMessage } from '../sites/types';
+
+/** Texts up to this length are their own fingerprint; longer ones are fingerprinted by length and SHA-256. */
+const FINGERPRINT_TEXT = 256;
+
+/**
+ * What the session remembers of the text a message was analysed with, to notice an edit. Not a 32-bit hash: a chat
+ * partner could craft an edit that keeps it (tests/unit/background-session.test.ts) and it would never be analysed.
+ * Not the whole text either: a page can send texts of 256K characters, and the worker keeps these.
+ */
+export async function textFingerprint(text: string): Promise<string> {
+  return text.length <= FINGERPRINT_TEXT ? `=${text}` : `#${text.length}:${await sha256Hex(text)}`;
+}
 
 export function isRiskLevel(value: unknown): value is RiskLevel {
   return typeof value === 'string' && (RISK_LEVELS as readonly string[]).includes(value);
@@ -18,11 +30,13 @@ export function isRiskLevel(value: unknown): value is RiskLevel {
 
 interface ConversationState {
   analyzer: ConversationAnalyzer;
-  /**
-   * Message id → a fingerprint (length and hash) of the text it was analysed with: an edit changes the text and is
-   * analysed again. Not the text itself: a page can send texts of 256K characters, and the worker keeps this map.
-   */
+  /** Message id → the fingerprint of the text it was analysed with (`textFingerprint`): an edit is analysed again. */
   seen: Map<string, string>;
+  /**
+   * Ids of messages that are in storage (reported by this session, or stored before it started): any other text
+   * read under such an id is reported, so storage records the edit next to the version it holds (mergeScanReport).
+   */
+  stored: Set<string>;
   /** The last few plain messages, kept as context in case the next one is flagged. */
   recent: StoredMessage[];
   /** How many following messages are still kept as context after a flagged one. */
@@ -57,7 +71,7 @@ export class ChatSession {
   private state(key: string): ConversationState {
     let state = this.conversations.get(key);
     if (!state) {
-      state = { analyzer: this.engine.conversation(), seen: new Map(), recent: [], contextAfter: 0, warnedLevel: 'none' };
+      state = { analyzer: this.engine.conversation(), seen: new Map(), stored: new Set(), recent: [], contextAfter: 0, warnedLevel: 'none' };
       this.conversations.set(key, state);
     }
     return state;
@@ -76,22 +90,35 @@ export class ChatSession {
     if (levelRank(level) > levelRank(state.warnedLevel)) state.warnedLevel = level;
   }
 
+  /** Messages of this conversation already in storage (by id): what this session reads under them is reported. */
+  seedStored(key: string, ids: Iterable<string>): void {
+    const state = this.state(key);
+    for (const id of ids) state.stored.add(id);
+  }
+
   /** Analyse the messages of `conversation` not analysed before (in page order) and decide what to report. */
-  process(conversation: ConversationRef, messages: readonly ExtractedMessage[]): SessionUpdate {
+  async process(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<SessionUpdate> {
+    const fingerprints = await Promise.all(messages.map((m) => textFingerprint(m.text)));
     const state = this.state(conversation.key);
     const keep: StoredMessage[] = [];
     const flagged: FlaggedMessage[] = [];
     const before = state.analyzer.risk;
-    for (const message of messages) {
-      const fingerprint = `${message.text.length}:${hashId(message.text)}`;
-      if (state.seen.get(message.id) === fingerprint) continue;
+    messages.forEach((message, i) => {
+      const fingerprint = fingerprints[i];
+      const previous = state.seen.get(message.id);
+      if (previous === fingerprint) return;
       state.seen.set(message.id, fingerprint);
+      // An earlier version that is only held as possible context (never stored) is not evidence: keep the new one.
+      if (previous !== undefined && !state.stored.has(message.id)) state.recent = state.recent.filter((m) => m.id !== message.id);
       const result = state.analyzer.add(message);
       const stored = this.record(message, result.findings);
       if (result.findings.length) {
         flagged.push({ message, findings: result.findings });
         keep.push(...state.recent.splice(0), stored);
         state.contextAfter = this.contextMessages;
+      } else if (state.stored.has(message.id)) {
+        // A stored message read again, perhaps edited: storage keeps every version (never replaced by the edit).
+        keep.push(stored);
       } else if (state.contextAfter > 0) {
         keep.push(stored);
         state.contextAfter--;
@@ -99,7 +126,8 @@ export class ChatSession {
         state.recent.push(stored);
         if (state.recent.length > this.contextMessages) state.recent.shift();
       }
-    }
+    });
+    for (const message of keep) state.stored.add(message.id);
     const risk = state.analyzer.risk;
     let warn = false;
     if (risk.alert && levelRank(risk.level) > levelRank(state.warnedLevel)) {

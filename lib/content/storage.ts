@@ -1,18 +1,20 @@
 /**
- * What the content script reads and writes in storage, without zod (the content script runs in every chat page and
- * stays small: it bundles no schema library). It needs three settings (which sites it watches, where it is paused,
- * the banner's language) and records the warnings the user closed, and how. The checks follow lib/storage/schema.ts
+ * The settings the content script needs and the closed warnings it records (and how each was closed), without zod (the content script runs in
+ * every chat page and stays small: it bundles no schema library) and without touching storage: it asks the background
+ * (lib/protocol.ts 'get-content-settings', 'record-dismissal'). It needs three settings (which sites it watches, where
+ * it is paused, the banner's language). The checks of what it is sent follow lib/storage/schema.ts
  * (`SettingsSchema`) and lib/settings/policy.ts (`parsePolicy`, `applyPolicy`) for these fields, field by field: a
  * field that is not valid falls back to its default, as `parseSettings` does (tests/unit/content-storage.test.ts
  * compares the two).
  */
 import { browser } from 'wxt/browser';
-import { storage } from 'wxt/utils/storage';
 import type { RiskLevel } from '../engine/taxonomy';
-import { MAX_DISMISSALS, type DismissalKind } from '../storage/limits';
-import type { Settings } from '../storage/schema';
+import type { ProtocolMessage } from '../protocol';
+import { isSettingsChangedMessage } from '../protocol-limits';
+import type { ContentSettings, Settings } from '../storage/schema';
+import type { DismissalKind } from '../storage/limits';
 
-export type ContentSettings = Pick<Settings, 'uiLanguage' | 'pausedSites' | 'watchedSites'>;
+export type { ContentSettings };
 
 const DEFAULTS: ContentSettings = { uiLanguage: 'auto', pausedSites: {}, watchedSites: [] };
 const UI_LANGUAGES: readonly string[] = ['auto', 'en', 'vi'];
@@ -38,42 +40,33 @@ export function contentSettingsFrom(rawSettings: unknown, rawPolicy: unknown): C
   return settings;
 }
 
-async function readPolicy(): Promise<unknown> {
-  try {
-    const managed = browser.storage?.managed;
-    return managed ? await managed.get() : {};
-  } catch {
-    // Firefox without a policy, or a browser without managed storage.
-    return {};
-  }
-}
+type Send = (message: ProtocolMessage) => Promise<unknown>;
+const sendToBackground: Send = (message) => browser.runtime.sendMessage(message);
 
-export async function loadContentSettings(): Promise<ContentSettings> {
-  const [raw, policy] = await Promise.all([storage.getItem<unknown>('local:settings'), readPolicy()]);
-  return contentSettingsFrom(raw, policy);
-}
-
-/** Call `onChange` with the settings in effect whenever the user's settings change; returns the unwatch function. */
-export function watchContentSettings(onChange: (settings: ContentSettings) => void): () => void {
-  return storage.watch<unknown>('local:settings', (raw) => {
-    void readPolicy().then((policy) => onChange(contentSettingsFrom(raw, policy)));
-  });
+/**
+ * The settings in effect for the content script, asked of the background ('get-content-settings'): the content
+ * script has no access to storage (the background restricts it where the browser allows, issue 15). The answer is
+ * checked field by field like a stored value; without one (the extension was reloaded) the defaults apply.
+ */
+export async function loadContentSettings(send: Send = sendToBackground): Promise<ContentSettings> {
+  const answer = (await send({ type: 'get-content-settings' }).catch(() => null)) as { ok?: unknown; settings?: unknown } | null;
+  return contentSettingsFrom(answer?.ok === true ? answer.settings : undefined, {});
 }
 
 /**
- * The dismissals with one more closed warning and what closed it (newest last, at most `MAX_DISMISSALS` per
- * conversation). What is stored is kept as it is: the report page validates it when it reads it
- * (lib/storage/parse.ts `parseDismissals`, after migrations/003-dismissals-kind.ts).
+ * Call `onChange` with the settings in effect whenever they change (the background says so: SETTINGS_CHANGED_MESSAGE);
+ * returns the unwatch function.
  */
-export function withDismissal(raw: unknown, conversationKey: string, level: RiskLevel, kind: DismissalKind, at: number): Record<string, unknown> {
-  const all: Record<string, unknown> = isRecord(raw) ? { ...raw } : {};
-  const previous = Object.hasOwn(all, conversationKey) ? all[conversationKey] : undefined;
-  const list = Array.isArray(previous) ? (previous as unknown[]) : [];
-  all[conversationKey] = [...list, { level, at, kind }].slice(-MAX_DISMISSALS);
-  return all;
+export function watchContentSettings(onChange: (settings: ContentSettings) => void, send: Send = sendToBackground): () => void {
+  const listener = (message: unknown): undefined => {
+    if (isSettingsChangedMessage(message)) void loadContentSettings(send).then(onChange);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
 }
 
-/** Remember a closed warning and what closed it (shown back to the user on the report page, never sent anywhere). */
-export async function recordDismissal(conversationKey: string, level: RiskLevel, kind: DismissalKind, now: number = Date.now()): Promise<void> {
-  await storage.setItem('local:dismissals', withDismissal(await storage.getItem<unknown>('local:dismissals'), conversationKey, level, kind, now));
+/** Remember a closed warning and what closed it (the background stores it; shown back to the user on the report page, never sent anywhere). */
+export async function recordDismissal(conversationKey: string, level: RiskLevel, kind: DismissalKind, send: Send = sendToBackground): Promise<void> {
+  await send({ type: 'record-dismissal', conversationKey, level, kind });
 }

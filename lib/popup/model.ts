@@ -1,14 +1,14 @@
 /** What the popup shows, computed without the DOM or `browser.*` so it can be tested directly. */
-import type { TabState } from '../background/handler';
+import type { TabState } from '../storage/schema';
 import { categoryName, levelName, t, type UiLanguage } from '../i18n';
 import type { RiskLevel } from '../engine/taxonomy';
 import { isoTime } from '../report/build';
 import { formatTime } from '../report/format';
 import { PAUSED_FOREVER } from '../settings/sites';
-import { flaggedConversations, type ConversationMap } from '../storage/conversations';
+import { flaggedConversations, isFlagged, type ConversationMap } from '../storage/conversations';
 import type { Settings } from '../storage/schema';
 import { adapterForPage } from '../sites';
-import { watchPattern } from '../sites/watch';
+import { watchPattern } from '../extension/watch-site';
 
 export interface PopupModel {
   status: 'watching' | 'paused' | 'unsupported' | 'no-tab';
@@ -89,7 +89,7 @@ export function buildPopupModel(input: {
         .slice(0, 3)
         .map((category) => categoryName(language, category))
         .join(', '),
-      flaggedCount: t(language, 'messagesFlagged', { count: c.messages.filter((m) => m.findings.length > 0).length }),
+      flaggedCount: t(language, 'messagesFlagged', { count: c.messages.filter(isFlagged).length }),
       when: formatTime(isoTime(c.updatedAt), language, timeZone),
     }));
   const policyLocked = input.policyLocked ?? false;

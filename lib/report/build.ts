@@ -5,7 +5,10 @@
 import { ConversationRiskTracker, SENSITIVITY_PRESETS } from '../engine/risk';
 import { levelRank, type RiskLevel, type Sensitivity } from '../engine/taxonomy';
 import type { UiLanguage } from '../i18n';
+import { allFindings, isFlagged } from '../storage/conversations';
 import type { StoredConversation, StoredMessage } from '../storage/schema';
+
+type Finding = StoredMessage['findings'][number];
 import { canonicalJson, messageRecordHash, sha256Hex } from './integrity';
 import { createRedactor, REDACTED, type RedactionOptions, type Redactor } from './redact';
 import {
@@ -15,6 +18,7 @@ import {
   type Report,
   type ReportContent,
   type ReportConversation,
+  type ReportFinding,
   type ReportMessage,
   type ReportParticipant,
   type TimelinePoint,
@@ -61,11 +65,11 @@ export function defaultTimeZone(): string {
  * Which stored messages a report or the report page shows: every flagged message and up to `context` messages
  * before and after each. Returns indexes into `messages`, ascending. `null` keeps all.
  */
-export function selectContext(messages: readonly Pick<StoredMessage, 'findings'>[], context: number | null | undefined): number[] {
+export function selectContext(messages: readonly Pick<StoredMessage, 'findings' | 'edits'>[], context: number | null | undefined): number[] {
   if (context === null || context === undefined) return messages.map((_, i) => i);
   const keep = new Set<number>();
   messages.forEach((message, i) => {
-    if (message.findings.length === 0) return;
+    if (!isFlagged(message)) return;
     for (let j = Math.max(0, i - context); j <= Math.min(messages.length - 1, i + context); j++) keep.add(j);
   });
   return [...keep].sort((a, b) => a - b);
@@ -85,8 +89,9 @@ export function riskTimeline(conversation: Pick<StoredConversation, 'messages'>,
   const step = Math.max(1, Math.ceil(count / Math.max(1, maxPoints)));
   const points: TimelinePoint[] = [];
   conversation.messages.forEach((message, index) => {
-    const risk = tracker.add({ id: message.id, from: message.from, ts: message.ts }, message.findings);
-    if (index % step === 0 || index === count - 1 || message.findings.length > 0) {
+    const findings = allFindings(message);
+    const risk = tracker.add({ id: message.id, from: message.from, ts: message.ts }, findings);
+    if (index % step === 0 || index === count - 1 || findings.length > 0) {
       points.push({ messageIndex: index, at: isoTime(message.ts ?? message.seenAt), score: risk.score, level: risk.level });
     }
   });
@@ -112,43 +117,71 @@ function wholeCharacter(text: string, offset: number, direction: -1 | 1): number
   return splitsPair || splitsLineEnd ? offset + (direction < 0 ? -1 : 1) : offset;
 }
 
-async function buildMessage(conversation: StoredConversation, index: number, redactor: Redactor | null): Promise<ReportMessage> {
-  const message = conversation.messages[index];
-  let text = message.text;
-  let findings = [...message.findings]
-    .filter((f) => f.start <= f.end && f.end <= message.text.length)
+/** One version of a message's text as the report shows it: findings sorted and on whole characters, redacted. */
+function reportVersion(
+  source: string,
+  stored: readonly Finding[],
+  from: StoredMessage['from'],
+  redactor: Redactor | null,
+): { text: string; findings: ReportFinding[]; originalFindings: ReportFinding[]; redactions: ReportMessage['redactions'] } {
+  let text = source;
+  let findings = [...stored]
+    .filter((f) => f.start <= f.end && f.end <= source.length)
     .sort((a, b) => a.start - b.start || a.end - b.end)
     .map((f) => ({
       ruleId: f.ruleId,
       category: f.category,
       language: f.language,
       weight: f.weight,
-      start: wholeCharacter(message.text, f.start, -1),
-      end: wholeCharacter(message.text, f.end, 1),
+      start: wholeCharacter(source, f.start, -1),
+      end: wholeCharacter(source, f.end, 1),
       matched: f.matched,
     }));
   const originalFindings = findings;
-  const originalSender = message.sender || null;
-  let sender = originalSender;
   let redactions: ReportMessage['redactions'];
   if (redactor) {
-    const redacted = redactor.text(message.text, message.from);
+    const redacted = redactor.text(source, from);
     text = redacted.text;
     findings = findings.map((f) => {
       const start = redacted.map(f.start, 'start');
       const end = Math.max(start, redacted.map(f.end, 'end'));
       return { ...f, start, end, matched: text.slice(start, end) };
     });
-    if (sender !== null) sender = message.from === 'self' && redactor.settings.ownName ? REDACTED.name : redactor.label(sender, message.from);
     if (redacted.spans.length) redactions = redacted.spans;
   } else {
     findings = findings.map((f) => ({ ...f, matched: text.slice(f.start, f.end) }));
   }
+  return { text, findings, originalFindings, redactions };
+}
+
+async function buildMessage(conversation: StoredConversation, index: number, redactor: Redactor | null): Promise<ReportMessage> {
+  const message = conversation.messages[index];
+  const { text, findings, originalFindings, redactions } = reportVersion(message.text, message.findings, message.from, redactor);
+  const originalSender = message.sender || null;
+  let sender = originalSender;
+  if (redactor && sender !== null) sender = message.from === 'self' && redactor.settings.ownName ? REDACTED.name : redactor.label(sender, message.from);
   const sentAt = isoTime(message.ts);
   const seenAt = isoTime(message.seenAt) ?? EPOCH;
   const record = { conversation: conversation.key, index, id: message.id, from: message.from, sentAt, seenAt };
   const sha256 = await messageRecordHash({ ...record, sender, text, findings });
-  const built: ReportMessage = { index, id: message.id, from: message.from, sender, sentAt, seenAt, text, flagged: findings.length > 0, findings, sha256 };
+  const edits = message.edits?.map((edit) => {
+    const { text: editText, findings: editFindings } = reportVersion(edit.text, edit.findings, message.from, redactor);
+    return { seenAt: isoTime(edit.seenAt) ?? EPOCH, text: editText, findings: editFindings, flagged: editFindings.length > 0, ...(edit.original ? { original: { ...edit.original } } : {}) };
+  });
+  const built: ReportMessage = {
+    index,
+    id: message.id,
+    from: message.from,
+    sender,
+    sentAt,
+    seenAt,
+    text,
+    flagged: findings.length > 0 || (edits?.some((e) => e.flagged) ?? false),
+    findings,
+    ...(message.original ? { original: { ...message.original } } : {}),
+    ...(edits?.length ? { edits } : {}),
+    sha256,
+  };
   if (redactions || sender !== originalSender) {
     // What the message was before it was hidden: the same record hash a report without redaction gives it.
     built.redactions = redactions ?? [];
@@ -184,6 +217,7 @@ async function buildConversation(conversation: StoredConversation, options: Buil
     key: conversation.key,
     site: conversation.site,
     title: label(conversation.title),
+    ...((conversation.titles?.length ?? 0) > 1 ? { titles: conversation.titles!.map((t) => ({ title: label(t.title), at: isoTime(t.at) ?? EPOCH })) } : {}),
     url: conversation.url,
     firstSeen: isoTime(conversation.firstSeen) ?? EPOCH,
     lastUpdated: isoTime(conversation.updatedAt) ?? EPOCH,
@@ -195,6 +229,7 @@ async function buildConversation(conversation: StoredConversation, options: Buil
     reasons: conversation.risk.reasons.map((r) => ({ ...r, matched: label(r.matched, r.from) })),
     participants: participantsOf(messages),
     storedMessageCount: conversation.messages.length,
+    ...(conversation.overBudget?.messages ? { notKept: { messages: conversation.overBudget.messages, since: isoTime(conversation.overBudget.since) ?? EPOCH } } : {}),
     omittedMessageCount: conversation.messages.length - messages.length,
     messages,
     timeline: riskTimeline(conversation, options.sensitivity),

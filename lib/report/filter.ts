@@ -1,5 +1,6 @@
 /** Filtering stored conversations for the report page (and the CLI's own selection options). Pure. */
 import { levelRank, type CategoryId, type RiskLevel } from '../engine/taxonomy';
+import { allFindings, isFlagged } from '../storage/conversations';
 import type { StoredConversation } from '../storage/schema';
 
 export interface ConversationFilter {
@@ -14,7 +15,7 @@ export interface ConversationFilter {
 }
 
 export function hasEvidence(conversation: Pick<StoredConversation, 'messages'>): boolean {
-  return conversation.messages.some((m) => m.findings.length > 0);
+  return conversation.messages.some(isFlagged);
 }
 
 function messageTime(message: StoredConversation['messages'][number]): number {
@@ -29,7 +30,7 @@ export function matchesFilter(conversation: StoredConversation, filter: Conversa
   if (filter.category) {
     const category = filter.category;
     const inRisk = conversation.risk.categories.includes(category);
-    const inFindings = conversation.messages.some((m) => m.findings.some((f) => f.category === category));
+    const inFindings = conversation.messages.some((m) => allFindings(m).some((f) => f.category === category));
     if (!inRisk && !inFindings) return false;
   }
   const from = filter.from ?? null;

@@ -183,18 +183,28 @@ function messageHtml(ctx: Ctx, conversation: ReportConversation, message: Report
     message.redactions ? `data-redactions="${escapeHtml(encodeRedactions(message.redactions))}"` : '',
     message.originalSha256 ? `data-original-sha256="${message.originalSha256}"` : '',
   ].filter(Boolean);
-  const text = highlightPieces(message.text, message.findings)
-    .map((piece) => (piece.finding ? `<mark data-category="${piece.finding.category}">${escapeHtml(piece.text)}</mark>` : escapeHtml(piece.text)))
+  const highlighted = (version: Pick<ReportMessage, 'text' | 'findings'>): string =>
+    highlightPieces(version.text, version.findings)
+      .map((piece) => (piece.finding ? `<mark data-category="${piece.finding.category}">${escapeHtml(piece.text)}</mark>` : escapeHtml(piece.text)))
+      .join('');
+  const text = highlighted(message);
+  const excerpt = (original: ReportMessage['original'], length: number): string =>
+    original
+      ? `<p class="small muted">${escapeHtml(t(ctx.language, 'printExcerpt', { from: original.start + 1, to: original.start + length, length: original.length, sha256: original.sha256 }))}</p>`
+      : '';
+  // Later versions of the message (edited after it was stored): shown after the stored text, never instead of it.
+  const edits = (message.edits ?? [])
+    .map((edit) => `<p class="edited"><strong>${escapeHtml(t(ctx.language, 'printEdited', { date: formatTime(edit.seenAt, ctx.language, ctx.report.timeZone) }))}</strong></p><p class="edit-text">${highlighted(edit)}</p>${excerpt(edit.original, edit.text.length)}`)
     .join('');
   const when = message.sentAt ? time(ctx, message.sentAt) : `<span>${escapeHtml(t(ctx.language, 'printNoTime'))}</span>`;
   const flaggedLabel = message.flagged ? ` · <strong>${escapeHtml(t(ctx.language, 'printFlagged'))}</strong>` : '';
-  const why = [...new Set(message.findings.map((f) => f.category))]
+  const why = [...new Set([...message.findings, ...(message.edits ?? []).flatMap((e) => e.findings)].map((f) => f.category))]
     .map((c) => `<p class="why">${escapeHtml(categoryName(ctx.language, c))}: ${escapeHtml(readerExplanation(ctx.language, c))}</p>`)
     .join('');
   return (
     `<li ${attrs.join(' ')}>` +
     `<div class="meta"><span class="sender">${escapeHtml(senderLabel(ctx, message))}</span> · ${when}${flaggedLabel}</div>` +
-    `<p class="text" data-field="text">${text}</p>${why}` +
+    `<p class="text" data-field="text">${text}</p>${excerpt(message.original, message.text.length)}${edits}${why}` +
     `<div class="hash">#${message.index} · ${escapeHtml(message.id)} · SHA-256 ${message.sha256}</div>` +
     (message.originalSha256 ? `<div class="hash redacted">${escapeHtml(t(ctx.language, 'printMessageRedacted', { hash: message.originalSha256 }))}</div>` : '') +
     '</li>'
@@ -216,6 +226,8 @@ function conversationHtml(ctx: Ctx, conversation: ReportConversation, firstRecor
     fact(t(language, 'printLastUpdated'), time(ctx, conversation.lastUpdated)),
     fact(t(language, 'printLevel'), levelBadge(ctx, conversation.level) + (conversation.peakLevel !== conversation.level ? ` (${escapeHtml(t(language, 'printPeak', { level: levelName(language, conversation.peakLevel) }))})` : '')),
     conversation.savedByUser ? fact('', escapeHtml(t(language, 'printSavedByUser'))) : '',
+    conversation.titles ? fact(t(language, 'printTitles'), conversation.titles.map((x) => `${escapeHtml(x.title)} (${time(ctx, x.at)})`).join('; ')) : '',
+    conversation.notKept ? fact('', escapeHtml(t(language, 'printNotKept', { count: conversation.notKept.messages, date: formatTime(conversation.notKept.since, language, ctx.report.timeZone) }))) : '',
   ].join('');
   const chartLabel = t(language, 'printTimelineLabel', { count: conversation.timeline.length, level: levelName(language, conversation.peakLevel) });
   const items: string[] = [];

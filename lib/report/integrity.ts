@@ -11,6 +11,7 @@
  * A hash shows that a file is unchanged since it was exported as long as the reader can compare it with a copy they
  * trust (for example the content hash written down from the printed report); it is not a signature.
  */
+import { sha256Hex } from '../hash';
 import type { ReportFinding } from './schema';
 
 /** JSON with object keys sorted and no whitespace; `undefined` members are left out, non-finite numbers are null. */
@@ -29,10 +30,7 @@ export function canonicalJson(value: unknown): string {
   return 'null';
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex };
 
 /** The fields a message record hash covers. */
 export interface MessageRecord {

@@ -39,6 +39,23 @@ export const ReportRedactionSchema = z.strictObject({
   kind: z.enum(['name', 'phone', 'email']),
 });
 
+/** Where a stored excerpt comes from: the whole text's length and SHA-256, and the excerpt's offset in it. */
+export const ReportOriginalSchema = z.strictObject({
+  length: z.number().int().min(0),
+  sha256: Sha256Hex,
+  start: z.number().int().min(0),
+});
+
+/** A later version of a message: the chat app showed the same message with another text after it was stored. */
+export const ReportEditSchema = z.strictObject({
+  seenAt: IsoDate.describe('when Not Alone read this version'),
+  text: z.string(),
+  flagged: z.boolean(),
+  findings: z.array(ReportFindingSchema),
+  original: ReportOriginalSchema.optional(),
+});
+export type ReportEdit = z.infer<typeof ReportEditSchema>;
+
 export const ReportMessageSchema = z.strictObject({
   /** Position among the conversation's stored messages (0-based); gaps are messages left out of the context. */
   index: z.number().int().min(0),
@@ -47,9 +64,19 @@ export const ReportMessageSchema = z.strictObject({
   sender: z.string().nullable().describe('display name shown by the chat app, when it showed one'),
   sentAt: IsoDate.nullable().describe('time the chat app showed for the message, when it showed one'),
   seenAt: IsoDate.describe('when Not Alone first read the message'),
+  /** The text as first stored (an edit never replaces it: see `edits`). */
   text: z.string(),
+  /** Whether this or any later version had warning signs. */
   flagged: z.boolean(),
+  /** The findings in `text`. */
   findings: z.array(ReportFindingSchema),
+  /** Present when `text` is an excerpt of a longer message. */
+  original: ReportOriginalSchema.optional(),
+  /**
+   * Present when the message was edited after it was stored: every later version, oldest first. An edit that
+   * removes the warning signs is itself evidence. Covered by the report's content hash, not by `sha256`.
+   */
+  edits: z.array(ReportEditSchema).optional(),
   /** SHA-256 of this message record (see integrity.ts `messageRecordHash`). */
   sha256: Sha256Hex,
   /** Only on a message the export changed: where it hid something. */
@@ -92,6 +119,11 @@ export const ReportConversationSchema = z.strictObject({
   key: z.string().min(1).max(400),
   site: z.string().min(1).max(100),
   title: z.string(),
+  /**
+   * Present when the conversation was shown under more than one title (a chat renamed to look like another one):
+   * every title, oldest first, with when it was first seen.
+   */
+  titles: z.array(z.strictObject({ title: z.string(), at: IsoDate })).optional(),
   url: z.string(),
   firstSeen: IsoDate,
   lastUpdated: IsoDate,
@@ -104,6 +136,8 @@ export const ReportConversationSchema = z.strictObject({
   reasons: z.array(ReportReasonSchema),
   participants: z.array(ReportParticipantSchema),
   storedMessageCount: z.number().int().min(0),
+  /** Present when messages with warning signs were not kept because this conversation used up its share of storage. */
+  notKept: z.strictObject({ messages: z.number().int().min(1), since: IsoDate }).optional(),
   /** Stored messages left out because they were further from a flagged message than `settings.contextMessages`. */
   omittedMessageCount: z.number().int().min(0),
   messages: z.array(ReportMessageSchema),

@@ -3,17 +3,22 @@
  * age and size, deleting. Flagged evidence and conversations the user saved are never pruned automatically: only the
  * user deletes them (report page).
  *
- * Storage policy, in order (the background applies it after every scan report it stores):
+ * Merging never replaces a stored message: a later text under the same id is kept as an edit (`mergeMessage`), and
+ * each conversation stays within its budget (`CONVERSATION_BUDGET_BYTES`: past it, its new flagged messages are
+ * refused and counted, never stored ones removed).
+ *
+ * Storage policy, in order (the background applies it after every scan report it stores, at start and daily):
  *   1. Retention (`settings.retentionDays`, default 30): conversations without flagged messages that were not
  *      updated within it are removed; in the others, plain context messages older than it are removed.
  *   2. Size cap (`STORAGE_CAP_BYTES`): while the stored conversations are larger, the oldest plain context messages
- *      go first (those of conversations the user did not save before those of saved ones); conversations left with
- *      no message and no evidence go too. Flagged messages are never removed, so storage can stay above the cap when
- *      it holds nothing but evidence: the report page then says so and suggests exporting and deleting.
+ *      go first, from whichever conversation is largest at that moment (those the user did not save before saved
+ *      ones); conversations left with no message and no evidence go too. Flagged messages are never removed, so
+ *      storage can stay above the cap when it holds nothing but evidence: the report page then says so and suggests
+ *      exporting and deleting.
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk } from '../engine/types';
-import type { ConversationRef, StoredConversation, StoredMessage } from './schema';
+import { MAX_EDITS, MAX_TITLES, type ConversationRef, type StoredConversation, type StoredMessage, type TitleChange } from './schema';
 
 export type ConversationMap = Record<string, StoredConversation>;
 
@@ -34,15 +39,99 @@ function higher(a: RiskLevel, b: RiskLevel): RiskLevel {
   return levelRank(a) >= levelRank(b) ? a : b;
 }
 
+/** A message with warning signs in any of its versions (the first one or a later edit). */
+export function isFlagged(message: Pick<StoredMessage, 'findings' | 'edits'>): boolean {
+  return message.findings.length > 0 || (message.edits?.some((edit) => edit.findings.length > 0) ?? false);
+}
+
+/** The findings of every version of a message, the first version's first. */
+export function allFindings(message: Pick<StoredMessage, 'findings' | 'edits'>): StoredMessage['findings'] {
+  return message.edits?.length ? [...message.findings, ...message.edits.flatMap((edit) => edit.findings)] : message.findings;
+}
+
+type Version = Pick<StoredMessage, 'text' | 'original'>;
+
+/** Two reads show the same version of a message: the same text (or, for excerpts, the same whole text). */
+function sameVersion(a: Version, b: Version): boolean {
+  if (a.original && b.original) return a.original.sha256 === b.original.sha256 && a.original.length === b.original.length;
+  // A whole text stored before excerpts existed (storage v2) against an excerpt of it.
+  const [whole, cut] = a.original ? [b, a] : [a, b];
+  if (cut.original) return whole.text.length === cut.original.length && whole.text.startsWith(cut.text, cut.original.start);
+  return a.text === b.text;
+}
+
+/**
+ * A stored message read again. The same version: its findings are kept unless the new read found some (a message
+ * that had findings is never downgraded). Another text under the same id (the chat partner edited the message, or
+ * the app "recalled" it): the new text is added to `edits`, the first one stays; only a bounded number of versions
+ * is kept, never dropping the first, the latest or a version with findings while a plain one can go instead.
+ */
+function mergeMessage(old: StoredMessage, read: StoredMessage): StoredMessage {
+  const edits = old.edits ?? [];
+  const latest: Version = edits.at(-1) ?? old;
+  if (sameVersion(latest, read)) {
+    if (read.findings.length === 0) return old;
+    if (edits.length === 0) return { ...old, findings: read.findings };
+    return { ...old, edits: [...edits.slice(0, -1), { ...edits[edits.length - 1], findings: read.findings }] };
+  }
+  const next = [...edits, { text: read.text, findings: read.findings, seenAt: read.seenAt, ...(read.original ? { original: read.original } : {}) }];
+  while (next.length > MAX_EDITS) {
+    const plain = next.findIndex((edit, i) => i < next.length - 1 && edit.findings.length === 0);
+    next.splice(plain >= 0 ? plain : 0, 1);
+  }
+  return { ...old, edits: next };
+}
+
+/** The titles a conversation was shown under, with `title` added when it is new (first and latest always kept). */
+function titleHistory(previous: StoredConversation | undefined, title: string, now: number): TitleChange[] {
+  const titles: TitleChange[] = previous?.titles?.length ? [...previous.titles] : previous ? [{ title: previous.title, at: previous.firstSeen }] : [];
+  if (titles.at(-1)?.title !== title) titles.push({ title, at: now });
+  while (titles.length > MAX_TITLES) titles.splice(1, 1);
+  return titles;
+}
+
+/**
+ * Each conversation's share of storage: above it, its own oldest plain context goes first, then new messages with
+ * warning signs are refused (counted in `overBudget`, which the report shows). A flood of long flagged messages in
+ * one chat cannot push another conversation's evidence or context out (tests/unit/storage-flood.test.ts).
+ */
+export const CONVERSATION_BUDGET_BYTES = 1024 * 1024;
+
+function withinBudget(conversation: StoredConversation, newIds: ReadonlySet<string>, now: number, budget: number): StoredConversation {
+  let size = jsonSize(conversation);
+  if (size <= budget) return conversation;
+  const drop = new Set<StoredMessage>();
+  const plain = conversation.messages.filter((m) => !isFlagged(m)).sort((a, b) => a.seenAt - b.seenAt);
+  for (const message of plain) {
+    if (size <= budget) break;
+    drop.add(message);
+    size -= jsonSize(message) + 1;
+  }
+  let refused = 0;
+  for (const message of [...conversation.messages].reverse()) {
+    if (size <= budget) break;
+    if (!newIds.has(message.id) || drop.has(message)) continue;
+    drop.add(message);
+    size -= jsonSize(message) + 1;
+    refused++;
+  }
+  const messages = conversation.messages.filter((m) => !drop.has(m));
+  if (refused === 0) return { ...conversation, messages };
+  const overBudget = { messages: (conversation.overBudget?.messages ?? 0) + refused, since: conversation.overBudget?.since ?? now };
+  return { ...conversation, messages, overBudget };
+}
+
 /** Merge a scan report into the map; returns a new map (inputs are not mutated). */
-export function mergeScanReport(conversations: ConversationMap, report: ScanReport, now: number): ConversationMap {
+export function mergeScanReport(conversations: ConversationMap, report: ScanReport, now: number, budget: number = CONVERSATION_BUDGET_BYTES): ConversationMap {
   const { conversation, messages, risk } = report;
   const previous = conversations[conversation.key];
   const byId = new Map<string, StoredMessage>();
   for (const message of previous?.messages ?? []) byId.set(message.id, message);
+  const newIds = new Set<string>();
   for (const message of messages) {
     const old = byId.get(message.id);
-    byId.set(message.id, old ? { ...message, seenAt: old.seenAt } : message);
+    if (!old) newIds.add(message.id);
+    byId.set(message.id, old ? mergeMessage(old, message) : message);
   }
   const merged = [...byId.values()].sort((a, b) => (a.ts ?? a.seenAt) - (b.ts ?? b.seenAt));
   const next: StoredConversation = {
@@ -53,17 +142,19 @@ export function mergeScanReport(conversations: ConversationMap, report: ScanRepo
     peakLevel: higher(previous?.peakLevel ?? 'none', risk.level),
     saved: previous?.saved ?? false,
     savedAt: previous?.savedAt ?? null,
+    titles: titleHistory(previous, conversation.title, now),
+    ...(previous?.overBudget ? { overBudget: previous.overBudget } : {}),
     messages: capContext(merged),
   };
-  return { ...conversations, [conversation.key]: next };
+  return { ...conversations, [conversation.key]: withinBudget(next, newIds, now, budget) };
 }
 
 function capContext(messages: StoredMessage[]): StoredMessage[] {
-  const context = messages.filter((m) => m.findings.length === 0).length;
+  const context = messages.filter((m) => !isFlagged(m)).length;
   if (context <= MAX_CONTEXT_PER_CONVERSATION) return messages;
   let drop = context - MAX_CONTEXT_PER_CONVERSATION;
   return messages.filter((m) => {
-    if (drop > 0 && m.findings.length === 0) {
+    if (drop > 0 && !isFlagged(m)) {
       drop--;
       return false;
     }
@@ -79,11 +170,11 @@ export function applyRetention(conversations: ConversationMap, retentionDays: nu
   const cutoff = now - retentionDays * 86_400_000;
   const out: ConversationMap = {};
   for (const [key, conversation] of Object.entries(conversations)) {
-    const hasEvidence = conversation.messages.some((m) => m.findings.length > 0);
+    const hasEvidence = conversation.messages.some(isFlagged);
     if (conversation.updatedAt < cutoff && !conversation.saved && !hasEvidence) continue;
     out[key] = {
       ...conversation,
-      messages: conversation.messages.filter((m) => m.findings.length > 0 || conversation.saved || m.seenAt >= cutoff),
+      messages: conversation.messages.filter((m) => isFlagged(m) || conversation.saved || m.seenAt >= cutoff),
     };
   }
   return out;
@@ -125,26 +216,44 @@ export interface SizeCapResult {
   bytes: number;
 }
 
-/** Apply the size cap (see the file comment). Returns a new map; the input is not mutated. */
+/**
+ * Apply the size cap (see the file comment). Returns a new map; the input is not mutated. Plain context goes from
+ * whichever conversation (not saved before saved) takes the most space at that moment, oldest first: one chat that
+ * grew large cannot push out the context of the others.
+ */
 export function enforceSizeCap(conversations: ConversationMap, maxBytes: number = STORAGE_CAP_BYTES): SizeCapResult {
   let bytes = jsonSize(conversations);
   if (bytes <= maxBytes) return { value: conversations, prunedMessages: 0, overCap: false, bytes };
-  const candidates: Array<{ key: string; id: string; saved: boolean; seenAt: number; size: number }> = [];
-  for (const [key, conversation] of Object.entries(conversations)) {
-    for (const message of conversation.messages) {
-      if (message.findings.length > 0) continue;
-      candidates.push({ key, id: message.id, saved: conversation.saved, seenAt: message.seenAt, size: jsonSize(message) + 1 });
-    }
+  interface Pool {
+    key: string;
+    saved: boolean;
+    size: number;
+    plain: Array<{ id: string; size: number }>;
   }
-  candidates.sort((a, b) => Number(a.saved) - Number(b.saved) || a.seenAt - b.seenAt);
+  const pools: Pool[] = Object.entries(conversations).map(([key, conversation]) => ({
+    key,
+    saved: conversation.saved,
+    size: jsonSize(conversation),
+    plain: conversation.messages
+      .filter((m) => !isFlagged(m))
+      .sort((a, b) => b.seenAt - a.seenAt)
+      .map((m) => ({ id: m.id, size: jsonSize(m) + 1 })),
+  }));
   const drop = new Map<string, Set<string>>();
   let pruned = 0;
-  for (const candidate of candidates) {
-    if (bytes <= maxBytes) break;
-    let ids = drop.get(candidate.key);
-    if (!ids) drop.set(candidate.key, (ids = new Set()));
-    ids.add(candidate.id);
-    bytes -= candidate.size;
+  while (bytes > maxBytes) {
+    let pool: Pool | undefined;
+    for (const p of pools) {
+      if (p.plain.length === 0) continue;
+      if (!pool || Number(p.saved) < Number(pool.saved) || (p.saved === pool.saved && p.size > pool.size)) pool = p;
+    }
+    if (!pool) break;
+    const message = pool.plain.pop()!;
+    let ids = drop.get(pool.key);
+    if (!ids) drop.set(pool.key, (ids = new Set()));
+    ids.add(message.id);
+    pool.size -= message.size;
+    bytes -= message.size;
     pruned++;
   }
   const value: ConversationMap = {};
@@ -166,6 +275,6 @@ export function applyStoragePolicy(conversations: ConversationMap, retentionDays
 /** Conversations with warning signs, most serious and most recent first (for the popup and report). */
 export function flaggedConversations(conversations: ConversationMap): StoredConversation[] {
   return Object.values(conversations)
-    .filter((c) => c.messages.some((m) => m.findings.length > 0))
+    .filter((c) => c.messages.some(isFlagged))
     .sort((a, b) => levelRank(b.risk.level) - levelRank(a.risk.level) || b.updatedAt - a.updatedAt);
 }

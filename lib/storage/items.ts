@@ -3,7 +3,7 @@
  * each. Reads are validated: a record that fails validation is dropped from the result and reported in `problems`,
  * so the UI can tell the user what could not be kept.
  *
- *   local:conversations   conversations with their flagged messages and context (v2)
+ *   local:conversations   conversations with their flagged messages (every version), context, titles (v3)
  *   local:settings        the user's settings (v1); `loadSettings()` applies the administrator's policy on top
  *   local:dismissals      warnings closed, per conversation, with what closed them (v2)
  *   local:pin-lock        the parental PIN lock, or null (v1)
@@ -14,10 +14,9 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { TabState } from '../background/handler';
 import { applyPolicy, parsePolicy, type Policy } from '../settings/policy';
 import { z } from 'zod';
-import { enforceSizeCap, jsonSize, type ConversationMap } from './conversations';
+import { enforceSizeCap, isFlagged, jsonSize, type ConversationMap } from './conversations';
 import {
   CONVERSATIONS_VERSION,
   conversationsMigrations,
@@ -28,7 +27,9 @@ import {
   settingsMigrations,
 } from './migrations';
 import { parseConversations, parseDismissals, parseSettings, type LoadResult } from './parse';
-import { PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings } from './schema';
+import type { RiskLevel } from '../engine/taxonomy';
+import { MAX_DISMISSALS, type DismissalKind } from './limits';
+import { PinLockSchema, SettingsSchema, type Dismissals, type PinLock, type Settings, type TabState } from './schema';
 
 export { parseConversations, parseSettings, type LoadResult } from './parse';
 
@@ -167,7 +168,7 @@ export async function saveConversations(conversations: ConversationMap): Promise
   }
   const stored = parseConversations(await conversationsItem.getValue().catch(() => ({}))).value;
   const storedIds = new Set(Object.values(stored).flatMap((c) => c.messages.map((m) => `${c.key}\u0000${m.id}`)));
-  const unsaved = Object.values(conversations).flatMap((c) => c.messages.filter((m) => m.findings.length > 0 && !storedIds.has(`${c.key}\u0000${m.id}`)));
+  const unsaved = Object.values(conversations).flatMap((c) => c.messages.filter((m) => isFlagged(m) && !storedIds.has(`${c.key}\u0000${m.id}`)));
   await recordStorageNotice({ at: Date.now(), kind: 'not-saved-full', conversations: 0, messages: unsaved.length });
   throw new Error(`storage is full: ${unsaved.length} message(s) with warning signs could not be saved`);
 }
@@ -210,6 +211,24 @@ export async function updateSettings(change: (settings: Settings) => Partial<Set
 
 export async function loadDismissals(): Promise<LoadResult<Dismissals>> {
   return parseDismissals(await dismissalsItem.getValue());
+}
+
+/**
+ * The dismissals with one more closed warning and what closed it (newest last, at most `MAX_DISMISSALS` per
+ * conversation). What is stored is kept as it is: the report page validates it when it reads it
+ * (lib/storage/parse.ts `parseDismissals`, after migrations/003-dismissals-kind.ts).
+ */
+export function withDismissal(raw: unknown, conversationKey: string, level: RiskLevel, kind: DismissalKind, at: number): Record<string, unknown> {
+  const all: Record<string, unknown> = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : {};
+  const previous = Object.hasOwn(all, conversationKey) ? all[conversationKey] : undefined;
+  const list = Array.isArray(previous) ? (previous as unknown[]) : [];
+  all[conversationKey] = [...list, { level, at, kind }].slice(-MAX_DISMISSALS);
+  return all;
+}
+
+/** Remember a closed warning and how (the background, for the content script: shown on the report page, never sent anywhere). */
+export async function recordDismissal(conversationKey: string, level: RiskLevel, kind: DismissalKind, at: number = Date.now()): Promise<void> {
+  await dismissalsItem.setValue(withDismissal(await dismissalsItem.getValue(), conversationKey, level, kind, at));
 }
 
 export async function deleteDismissals(keys: readonly string[] | 'all'): Promise<void> {

@@ -5,9 +5,16 @@
  */
 import { z } from 'zod';
 import { CATEGORY_IDS, LANGUAGES, RISK_LEVELS, SENSITIVITIES } from '../engine/taxonomy';
+import type { ConversationRisk } from '../engine/types';
 import { DISMISSAL_KINDS, MAX_DISMISSALS } from './limits';
 
 export const MAX_TEXT = 20_000;
+/**
+ * Characters of a message's text kept in storage (storage v3). A longer text keeps an excerpt (around its first
+ * finding) with the length and SHA-256 of the whole text (`original`): one flood of 20,000-character messages cannot
+ * fill storage, and the excerpt can still be matched against the original.
+ */
+export const MAX_STORED_TEXT = 2_000;
 
 export const FindingSchema = z.object({
   ruleId: z.string().max(120),
@@ -24,17 +31,49 @@ export const FindingSchema = z.object({
   continues: z.boolean().optional(),
 });
 
+/** The whole text a stored excerpt was cut from (storage v3): its length, its SHA-256 and where the excerpt starts. */
+export const OriginalTextSchema = z.object({
+  length: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Offset of the stored excerpt in the whole text (findings are offsets into the excerpt). */
+  start: z.number().int().min(0),
+});
+export type OriginalText = z.infer<typeof OriginalTextSchema>;
+
+/** One later version of a stored message: the chat app showed the same message id with another text (an edit). */
+export const MessageEditSchema = z.object({
+  text: z.string().max(MAX_TEXT),
+  findings: z.array(FindingSchema).max(100),
+  /** When the extension read this version (ms). */
+  seenAt: z.number(),
+  original: OriginalTextSchema.optional(),
+});
+export type MessageEdit = z.infer<typeof MessageEditSchema>;
+
+/** Later versions kept per message at most: the first one (the evidence) and the latest stay whatever happens. */
+export const MAX_EDITS = 20;
+
 export const StoredMessageSchema = z.object({
   id: z.string().min(1).max(300),
   from: z.enum(['self', 'other']),
+  /** The text as first stored. An edit never replaces it: it goes to `edits` (storage v3). */
   text: z.string().max(MAX_TEXT),
   ts: z.number().optional(),
   sender: z.string().max(300).optional(),
   findings: z.array(FindingSchema).max(100),
   /** When the extension first saw the message (ms). */
   seenAt: z.number(),
+  /** Set when `text` is an excerpt of a longer text (storage v3). */
+  original: OriginalTextSchema.optional(),
+  /** Later versions of the message (edits made after it was stored), oldest first (storage v3). */
+  edits: z.array(MessageEditSchema).max(MAX_EDITS).optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;
+
+/** A title the conversation was shown under, and when it was first seen under it (storage v3). */
+export const TitleChangeSchema = z.object({ title: z.string().max(300), at: z.number() });
+export type TitleChange = z.infer<typeof TitleChangeSchema>;
+export const MAX_TITLES = 20;
 
 export const RiskReasonSchema = z.object({
   category: z.enum(CATEGORY_IDS),
@@ -83,6 +122,16 @@ export const StoredConversationSchema = ConversationRefSchema.extend({
    * fills it in for stored v1 records); optional so conversations built outside storage (the CLI) may leave it out.
    */
   savedAt: z.number().nullable().optional(),
+  /**
+   * Every title the conversation was shown under, oldest first (storage v3): a chat renamed to look like another
+   * ("Mẹ") under the same key is visible in the report instead of silently merging.
+   */
+  titles: z.array(TitleChangeSchema).max(MAX_TITLES).optional(),
+  /**
+   * Messages with warning signs this conversation could not keep because it used up its share of storage
+   * (`CONVERSATION_BUDGET_BYTES`, lib/storage/conversations.ts), and since when (storage v3).
+   */
+  overBudget: z.object({ messages: z.number().int().min(0), since: z.number() }).optional(),
   messages: z.array(StoredMessageSchema),
 });
 export type StoredConversation = z.infer<typeof StoredConversationSchema>;
@@ -101,6 +150,9 @@ export const SettingsSchema = z.object({
   contextMessages: z.number().int().min(0).max(50),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** The settings the content script needs (lib/content/storage.ts), which the background sends it. */
+export type ContentSettings = Pick<Settings, 'uiLanguage' | 'pausedSites' | 'watchedSites'>;
 
 export const DEFAULT_SETTINGS: Settings = {
   sensitivity: 'balanced',
@@ -140,3 +192,9 @@ export const PinLockSchema = z.object({
   createdAt: z.number(),
 });
 export type PinLock = z.infer<typeof PinLockSchema>;
+
+/** What the popup shows for a tab (`session:tab-states`): the conversation open in it and its risk. */
+export interface TabState {
+  conversationKey: string;
+  risk: ConversationRisk;
+}

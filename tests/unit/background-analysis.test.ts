@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAnalysisService, type AnalysisDeps, type EngineInputs } from '../../lib/background/analysis';
-import type { TabState } from '../../lib/background/handler';
+import type { TabState } from '../../lib/storage/schema';
 import type { AnalyzeMessages, AnalyzeResponse, MessageAnalysis } from '../../lib/protocol';
 import type { ConversationMap, ScanReport } from '../../lib/storage/conversations';
 import { fakeEngine } from './fake-engine';

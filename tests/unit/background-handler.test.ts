@@ -1,6 +1,7 @@
 /** The background treats content-script messages as untrusted input, analyses them itself, stores and badges. */
 import { describe, expect, it } from 'vitest';
-import { badgeFor, createMessageHandler, NO_RISK, type BackgroundDeps, type TabState } from '../../lib/background/handler';
+import { badgeFor, createMessageHandler, NO_RISK, type BackgroundDeps } from '../../lib/background/handler';
+import type { TabState } from '../../lib/storage/schema';
 import { createBundledEngine } from '../../lib/extension/bundled-engine';
 import type { AnalyzeMessages, AnalyzeResponse } from '../../lib/protocol';
 import type { ConversationMap } from '../../lib/storage/conversations';

@@ -1,14 +1,37 @@
 /**
- * The content script reads its few settings without zod (lib/content/storage.ts): for those fields it must decide
- * exactly what the validating reader does (lib/storage/parse.ts `parseSettings`, lib/settings/policy.ts), and it
- * records "I'm OK" presses the report page can read back.
+ * The content script checks its few settings without zod (lib/content/storage.ts): for those fields it must decide
+ * exactly what the validating reader does (lib/storage/parse.ts `parseSettings`, lib/settings/policy.ts). It asks
+ * the background for them and for recording "I'm OK" presses (it has no access to storage itself), and the report
+ * page reads the presses back.
  */
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { contentSettingsFrom, loadContentSettings, recordDismissal, withDismissal } from '../../lib/content/storage';
+import { createMessageHandler } from '../../lib/background/handler';
+import { contentSettingsFrom, loadContentSettings, recordDismissal } from '../../lib/content/storage';
+import { restrictToExtension } from '../../lib/extension/storage-access';
+import type { ProtocolMessage } from '../../lib/protocol';
 import { applyPolicy, parsePolicy } from '../../lib/settings/policy';
-import { loadDismissals } from '../../lib/storage/items';
+import { loadDismissals, loadSettings, recordDismissal as storeDismissal, withDismissal } from '../../lib/storage/items';
+
+/** The content script's messages, answered by the background's real handler over the (fake) browser's storage. */
+function toBackground(): (message: ProtocolMessage) => Promise<unknown> {
+  const handle = createMessageHandler({
+    extensionId: 'ours',
+    loadConversations: () => Promise.resolve({}),
+    saveConversations: () => Promise.resolve(),
+    retentionDays: () => Promise.resolve(30),
+    setBadge: () => Promise.resolve(),
+    setTabState: () => Promise.resolve(),
+    now: () => 42,
+    contentSettings: async () => {
+      const { value } = await loadSettings();
+      return { uiLanguage: value.uiLanguage, pausedSites: value.pausedSites, watchedSites: value.watchedSites };
+    },
+    recordDismissal: storeDismissal,
+  });
+  return (message) => handle(message, { id: 'ours', tab: { id: 3 } });
+}
 import { parseSettings } from '../../lib/storage/parse';
 
 function validating(rawSettings: unknown, rawPolicy: unknown) {
@@ -49,20 +72,24 @@ describe('content script settings', () => {
     );
   });
 
-  it('loads what storage holds', async () => {
+  it('gets what storage holds from the background, and the defaults when the background does not answer', async () => {
     await fakeBrowser.storage.local.set({ settings: { uiLanguage: 'vi', watchedSites: ['chat.example'], sensitivity: 'cautious' } });
-    expect(await loadContentSettings()).toEqual({ uiLanguage: 'vi', pausedSites: {}, watchedSites: ['chat.example'] });
+    expect(await loadContentSettings(toBackground())).toEqual({ uiLanguage: 'vi', pausedSites: {}, watchedSites: ['chat.example'] });
+    expect(await loadContentSettings(() => Promise.reject(new Error('Extension context invalidated.')))).toEqual({ uiLanguage: 'auto', pausedSites: {}, watchedSites: [] });
+    // A damaged answer is checked like a stored value.
+    expect(await loadContentSettings(() => Promise.resolve({ ok: true, settings: { uiLanguage: 'xx', watchedSites: 'a' } }))).toEqual({ uiLanguage: 'auto', pausedSites: {}, watchedSites: [] });
   });
 });
 
 describe('content script dismissals', () => {
-  it('records closed warnings and what closed them, read back by the report page, newest last, at most 50 per conversation', async () => {
-    await recordDismissal('demo:a', 'medium', 'ok', 10);
-    await recordDismissal('demo:a', 'high', 'close', 20);
-    await recordDismissal('demo:b', 'high', 'escape', 30);
+  it('records closed warnings and what closed them, through the background, read back by the report page, newest last, at most 50 per conversation', async () => {
+    const send = toBackground();
+    await recordDismissal('demo:a', 'medium', 'ok', send);
+    await recordDismissal('demo:a', 'high', 'close', send);
+    await recordDismissal('demo:b', 'high', 'escape', send);
     expect((await loadDismissals()).value).toEqual({
-      'demo:a': [{ level: 'medium', at: 10, kind: 'ok' }, { level: 'high', at: 20, kind: 'close' }],
-      'demo:b': [{ level: 'high', at: 30, kind: 'escape' }],
+      'demo:a': [{ level: 'medium', at: 42, kind: 'ok' }, { level: 'high', at: 42, kind: 'close' }],
+      'demo:b': [{ level: 'high', at: 42, kind: 'escape' }],
     });
     let raw: unknown = {};
     for (let i = 0; i < 60; i++) raw = withDismissal(raw, 'demo:c', 'high', 'ok', i);
@@ -72,5 +99,16 @@ describe('content script dismissals', () => {
   it('keeps what is stored as it is, and starts over from something that is not a record', () => {
     expect(withDismissal({ 'demo:a': 'broken', 'demo:b': [{ level: 'x' }] }, 'demo:a', 'low', 'close', 1)).toEqual({ 'demo:a': [{ level: 'low', at: 1, kind: 'close' }], 'demo:b': [{ level: 'x' }] });
     expect(withDismissal([1, 2], 'demo:a', 'low', 'ok', 1)).toEqual({ 'demo:a': [{ level: 'low', at: 1, kind: 'ok' }] });
+  });
+});
+
+describe('storage.local restricted to the extension', () => {
+  it('asks the browser to keep storage.local from content scripts where it can, and says when it cannot', async () => {
+    const calls: unknown[] = [];
+    expect(await restrictToExtension({ setAccessLevel: (options) => void calls.push(options) })).toBe('restricted');
+    expect(calls).toEqual([{ accessLevel: 'TRUSTED_CONTEXTS' }]);
+    expect(await restrictToExtension({})).toBe('unsupported');
+    expect(await restrictToExtension(undefined)).toBe('unsupported');
+    expect(await restrictToExtension({ setAccessLevel: () => Promise.reject(new Error('not allowed')) })).toBe('failed');
   });
 });

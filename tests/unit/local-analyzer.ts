@@ -32,6 +32,7 @@ export function localAnalyzer(session: ChatSession): LocalAnalyzer {
   let held: Array<() => void> | null = null;
   const canned: AnalyzeResponse[] = [];
   let seq = 0;
+  let inTurn: Promise<unknown> = Promise.resolve();
   let restarts = 0;
   return {
     session,
@@ -61,7 +62,10 @@ export function localAnalyzer(session: ChatSession): LocalAnalyzer {
       requests.push({ conversation, messages: [...messages] });
       // Analysed in the order sent, answered later (a service worker answers some time later).
       const cannedReply = canned.shift();
-      const update = cannedReply ? null : session.process(conversation, messages);
+      // In turn, as the background does (session.process is async: it fingerprints the texts first).
+      const processing = cannedReply ? null : inTurn.then(() => session.process(conversation, messages));
+      if (processing) inTurn = processing.then(() => undefined, () => undefined);
+      const update = processing ? await processing : null;
       if (update?.report) reports.push(update.report);
       await new Promise<void>((done) => (held ? held.push(done) : setTimeout(done, 0)));
       if (cannedReply) return cannedReply;

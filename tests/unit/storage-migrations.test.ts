@@ -10,6 +10,8 @@ import { CONVERSATIONS_ITEM_OPTIONS, DISMISSALS_ITEM_OPTIONS } from '../../lib/s
 import { conversationsMigrations, CONVERSATIONS_VERSION, dismissalsMigrations, DISMISSALS_VERSION } from '../../lib/storage/migrations';
 import { migrate as dismissalsV2 } from '../../lib/storage/migrations/003-dismissals-kind';
 import { migrate as conversationsV2 } from '../../lib/storage/migrations/002-conversations-saved-at';
+import { migrate as conversationsV3 } from '../../lib/storage/migrations/004-conversations-versions';
+import { mergeScanReport } from '../../lib/storage/conversations';
 import { parseConversations, parseDismissals } from '../../lib/storage/parse';
 
 function fixture(name: string): Record<string, unknown> {
@@ -43,6 +45,49 @@ describe('002 conversations: savedAt', () => {
     expect(conversationsV2(once)).toEqual(once);
     expect(conversationsV2(null)).toBeNull();
     expect(conversationsV2([1])).toEqual([1]);
+  });
+});
+
+describe('003 conversations: versions, excerpts, titles', () => {
+  it('starts the title history of a stored v2 example with its title, keeps everything else, and leaves broken records', () => {
+    const v2 = fixture('conversations.v2.json');
+    const v3 = conversationsV3(structuredClone(v2)) as Record<string, Record<string, unknown>>;
+    expect(v3['demo:vi-fake-police'].titles).toEqual([{ title: 'Cán bộ Minh (CA quận)', at: 1751371200000 }]);
+    expect(v3['demo:half-written']).toBe(v2['demo:half-written']);
+    const { titles: _titles, ...rest } = v3['demo:en-gamer'];
+    expect(rest).toEqual(v2['demo:en-gamer']);
+    const { value, problems } = parseConversations(v3);
+    expect(Object.keys(value).sort()).toEqual(['demo:en-gamer', 'demo:vi-fake-police']);
+    expect(problems).toEqual(['conversation "demo:half-written" could not be read and was set aside']);
+  });
+
+  it('is idempotent and tolerates values that are not maps', () => {
+    const once = conversationsV3(fixture('conversations.v2.json'));
+    expect(conversationsV3(once)).toEqual(once);
+    expect(conversationsV3(null)).toBeNull();
+    expect(conversationsV3([1])).toEqual([1]);
+  });
+
+  it('a migrated conversation renamed later shows both titles, and an edit of a migrated message keeps the stored text', () => {
+    const value = parseConversations(conversationsV3(fixture('conversations.v2.json'))).value;
+    const stored = value['demo:vi-fake-police'];
+    const edited = { ...stored.messages[1], text: 'ok', findings: [], seenAt: 1751372000000 };
+    const next = mergeScanReport(value, { conversation: { key: stored.key, site: stored.site, title: 'Mẹ', url: stored.url }, messages: [edited], risk: stored.risk }, 1751372000000);
+    expect(next[stored.key].titles?.map((t) => t.title)).toEqual(['Cán bộ Minh (CA quận)', 'Mẹ']);
+    expect(next[stored.key].messages[1].text).toBe(stored.messages[1].text);
+    expect(next[stored.key].messages[1].edits?.map((e) => e.text)).toEqual(['ok']);
+  });
+});
+
+describe('the conversations item on a browser holding v2 data', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('migrates to v3 on first read', async () => {
+    await fakeBrowser.storage.local.set({ conversations: fixture('conversations.v2.json'), conversations$: { v: 2 } });
+    const item = storage.defineItem<Record<string, unknown>>('local:conversations', CONVERSATIONS_ITEM_OPTIONS);
+    const value = (await item.getValue()) as Record<string, { titles?: unknown }>;
+    expect(value['demo:en-gamer'].titles).toEqual([{ title: 'jay_gg', at: 1751371200000 }]);
+    expect(await item.getMeta()).toEqual({ v: CONVERSATIONS_VERSION });
   });
 });
 

@@ -22,9 +22,9 @@ import {
   updateSettings,
   setTabState,
   loadTabStates,
+  // The background records the content script's presses of "I'm OK"; the report page reads and deletes them.
+  recordDismissal,
 } from '../../lib/storage/items';
-// The content script records the presses of "I'm OK"; the report page reads and deletes them.
-import { recordDismissal } from '../../lib/content/storage';
 import { parseDismissals } from '../../lib/storage/parse';
 import { DEFAULT_SETTINGS, type StoredConversation, type StoredMessage } from '../../lib/storage/schema';
 import { fakePolice } from '../fixtures/report/conversations';

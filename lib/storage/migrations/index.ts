@@ -7,10 +7,12 @@
  */
 import * as conversationsSavedAt from './002-conversations-saved-at';
 import * as dismissalsKind from './003-dismissals-kind';
+import * as conversationsVersions from './004-conversations-versions';
 
-export const CONVERSATIONS_VERSION = 2;
+export const CONVERSATIONS_VERSION = 3;
 export const conversationsMigrations: Record<number, (old: unknown) => unknown> = {
   [conversationsSavedAt.version]: conversationsSavedAt.migrate,
+  [conversationsVersions.version]: conversationsVersions.migrate,
 };
 
 export const SETTINGS_VERSION = 1;

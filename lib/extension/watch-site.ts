@@ -13,7 +13,7 @@
  */
 import { browser } from 'wxt/browser';
 import { updateSettings, loadUserSettings } from '../storage/items';
-import { CHAT_SITE_MATCHES, DEMO_MATCHES } from './hosts';
+import { CHAT_SITE_MATCHES, DEMO_MATCHES } from '../sites/hosts';
 
 export const WATCHED_SCRIPT_ID = 'not-alone-watched-sites';
 /** The content script as WXT builds it (entrypoints/content.ts). */

@@ -1,7 +1,7 @@
 /** "Watch this site": which origins can be watched, and the background's sync of permissions → registration. */
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { hostOfPattern, requestWatchSite, syncWatchedSites, watchPattern, type WatchDeps } from '../../lib/sites/watch';
+import { hostOfPattern, requestWatchSite, syncWatchedSites, watchPattern, type WatchDeps } from '../../lib/extension/watch-site';
 import { loadUserSettings } from '../../lib/storage/items';
 
 describe('watchPattern', () => {
