@@ -110,6 +110,8 @@ function draw(): void {
     );
   }
 
+  if (model.truncatedText) status.append(el('div', { text: model.truncatedText, className: 'meta', testid: 'truncated' }));
+
   const list = el('ul', { testid: 'recent', className: 'recent' });
   if (model.recent.length === 0) list.append(el('li', { text: model.emptyText, className: 'meta empty' }));
   for (const item of model.recent) {

@@ -48,6 +48,8 @@ export interface BackgroundDeps {
 export interface TabState {
   conversationKey: string;
   risk: ConversationRisk;
+  /** Messages of the open conversation whose analysis was cut short (the popup says so). */
+  truncated?: number;
 }
 
 /** The risk of a conversation nothing is known about yet. */

@@ -29,6 +29,8 @@ interface ConversationState {
   contextAfter: number;
   /** The highest level already warned about: a warning shows once per rise. */
   warnedLevel: RiskLevel;
+  /** Messages whose analysis was cut short (too long, or imported rules too slow): shown in the popup. */
+  truncated: number;
 }
 
 export interface FlaggedMessage {
@@ -43,6 +45,8 @@ export interface SessionUpdate {
   flagged: FlaggedMessage[];
   /** The conversation just reached a warning level higher than any warned about before. */
   warn: boolean;
+  /** Messages of this conversation whose analysis was cut short so far. */
+  truncated: number;
 }
 
 export class ChatSession {
@@ -57,7 +61,7 @@ export class ChatSession {
   private state(key: string): ConversationState {
     let state = this.conversations.get(key);
     if (!state) {
-      state = { analyzer: this.engine.conversation(), seen: new Map(), recent: [], contextAfter: 0, warnedLevel: 'none' };
+      state = { analyzer: this.engine.conversation(), seen: new Map(), recent: [], contextAfter: 0, warnedLevel: 'none', truncated: 0 };
       this.conversations.set(key, state);
     }
     return state;
@@ -87,6 +91,7 @@ export class ChatSession {
       if (state.seen.get(message.id) === fingerprint) continue;
       state.seen.set(message.id, fingerprint);
       const result = state.analyzer.add(message);
+      if (result.truncated) state.truncated++;
       const stored = this.record(message, result.findings);
       if (result.findings.length) {
         flagged.push({ message, findings: result.findings });
@@ -111,6 +116,7 @@ export class ChatSession {
       risk,
       flagged,
       warn,
+      truncated: state.truncated,
       report: changed && (keep.length > 0 || risk.level !== 'none') ? { conversation, messages: keep, risk } : null,
     };
   }

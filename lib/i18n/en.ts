@@ -90,6 +90,7 @@ export const en = {
     popupCurrentLabel: 'This conversation:',
     popupPausedUntil: 'Paused until {time}',
     popupSwitchedOff: 'Switched off for this site in the settings',
+    popupTruncated: 'Messages here not checked completely: {count} (too long, or imported rules too slow). Warning signs in them may be missed.',
     popupPausedNote: 'Paused here for an hour. It starts again by itself.',
     popupReloadNote: 'Watching this site again.',
     popupWatchAdded: 'This site is now watched. Reload the page to start.',

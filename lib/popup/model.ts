@@ -19,6 +19,8 @@ export interface PopupModel {
   /** The page's origin, for "Watch this site" (https pages only). */
   origin: string | null;
   current: { level: RiskLevel; levelText: string; text: string } | null;
+  /** "3 messages here could not be checked completely…", when the open conversation's analysis was cut short. */
+  truncatedText: string | null;
   recent: Array<{ key: string; title: string; site: string; level: RiskLevel; levelText: string; reasons: string; flaggedCount: string; when: string }>;
   emptyText: string;
   /** Pause / resume is offered (a parent PIN may still be asked for). */
@@ -102,6 +104,7 @@ export function buildPopupModel(input: {
     host: url?.host ?? null,
     origin: url?.origin ?? null,
     current,
+    truncatedText: current && input.tabState?.truncated ? t(language, 'popupTruncated', { count: input.tabState.truncated }) : null,
     recent,
     emptyText: t(language, 'recentEmpty'),
     canPause: status === 'watching' && !policyLocked,

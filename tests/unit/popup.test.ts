@@ -27,6 +27,14 @@ describe('popup model', () => {
     expect(model.recent[0].flaggedCount).toBe('3 flagged messages');
   });
 
+  it('says when messages of the open conversation were not checked completely (issue 15, point 2)', () => {
+    const state = { conversationKey: fakePolice.key, risk: fakePolice.risk };
+    expect(buildPopupModel({ ...base, tabState: state }).truncatedText).toBeNull();
+    const model = buildPopupModel({ ...base, tabState: { ...state, truncated: 3 } });
+    expect(model.truncatedText).toBe('Messages here not checked completely: 3 (too long, or imported rules too slow). Warning signs in them may be missed.');
+    expect(buildPopupModel({ ...base, language: 'vi', tabState: { ...state, truncated: 3 } }).truncatedText).toMatch(/^Số tin nhắn ở đây chưa được kiểm tra hết: 3/);
+  });
+
   it('shows a pause with its end, and a site switched off in the settings', () => {
     const paused = buildPopupModel(withSettings({ pausedSites: { '127.0.0.1:8080': NOW + 3_600_000 } }));
     expect(paused).toMatchObject({ status: 'paused', canPause: false, canResume: true, current: null });
