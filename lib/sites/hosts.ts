@@ -6,11 +6,20 @@ export const CHAT_SITE_MATCHES = [
   'https://web.whatsapp.com/*',
   'https://www.messenger.com/*',
   'https://www.facebook.com/messages/*',
+  'https://m.facebook.com/messages/*',
+  'https://web.facebook.com/messages/*',
   'https://www.instagram.com/direct/*',
   'https://web.telegram.org/*',
   'https://discord.com/channels/*',
+  'https://canary.discord.com/channels/*',
+  'https://ptb.discord.com/channels/*',
   'https://chat.zalo.me/*',
 ] as const;
+
+/** Facebook's hosts that open Messenger chats under /messages (www, the mobile site, and web. in some countries). */
+export const FACEBOOK_HOSTS: readonly string[] = ['www.facebook.com', 'm.facebook.com', 'web.facebook.com'];
+/** Discord's stable build and its public test (PTB) and canary builds: the same web app. */
+export const DISCORD_HOSTS: readonly string[] = ['discord.com', 'canary.discord.com', 'ptb.discord.com'];
 
 /** The local demo chat (`npm start`) and test pages; any port. */
 export const DEMO_MATCHES = ['http://localhost/*', 'http://127.0.0.1/*'] as const;
@@ -24,10 +33,10 @@ export const CONTENT_SCRIPT_MATCHES = [...CHAT_SITE_MATCHES, ...DEMO_MATCHES];
  * launcher only reads the address; the big content script (engine, rules) is never loaded on the feed.
  */
 export const LAUNCHER_SITES = [
-  { matches: 'https://www.facebook.com/*', chat: /^\/messages(\/|$)/ },
+  ...FACEBOOK_HOSTS.map((host) => ({ matches: `https://${host}/*`, chat: /^\/messages(\/|$)/ })),
   { matches: 'https://www.instagram.com/*', chat: /^\/direct(\/|$)/ },
-  { matches: 'https://discord.com/*', chat: /^\/channels\// },
-] as const;
+  ...DISCORD_HOSTS.map((host) => ({ matches: `https://${host}/*`, chat: /^\/channels\// })),
+];
 
 export const LAUNCHER_MATCHES = LAUNCHER_SITES.map((site) => site.matches);
 
