@@ -123,5 +123,7 @@ export const PinLockSchema = z.object({
   /** base64 of the 32-byte derived key */
   hash: z.string().min(40).max(200),
   createdAt: z.number(),
+  /** The shortest PIN allowed when it was set (6 since issue 15; missing on older locks, whose PIN may be 4 digits). */
+  minLength: z.number().int().min(1).max(64).optional(),
 });
 export type PinLock = z.infer<typeof PinLockSchema>;

@@ -7,7 +7,7 @@ import { pointPopupAt } from '../../scripts/screenshots';
 import type { ExtensionBrowser } from '../../scripts/support/extension-browser';
 import { eventually, expect, storedConversations, test } from './fixtures';
 
-const PIN = '2468';
+const PIN = '246813';
 
 async function storedSettings(extension: ExtensionBrowser): Promise<Record<string, unknown>> {
   return extension.serviceWorker.evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>);
