@@ -21,6 +21,20 @@ export const FACEBOOK_HOSTS: readonly string[] = ['www.facebook.com', 'm.faceboo
 /** Discord's stable build and its public test (PTB) and canary builds: the same web app. */
 export const DISCORD_HOSTS: readonly string[] = ['discord.com', 'canary.discord.com', 'ptb.discord.com'];
 
+/** The host of a match pattern ("https://discord.com/channels/*" → "discord.com"). */
+export function patternHost(pattern: string): string {
+  return /^[a-z]+:\/\/([^/]+)\//.exec(pattern)?.[1] ?? pattern;
+}
+
+/**
+ * The chat sites whose access the browser no longer grants (the user set site access to "On click" or removed it),
+ * given the browser's `permissions.contains`: their patterns, to ask for them again.
+ */
+export async function withdrawnChatSites(contains: (pattern: string) => Promise<boolean>): Promise<string[]> {
+  const granted = await Promise.all(CHAT_SITE_MATCHES.map((pattern) => contains(pattern).catch(() => true)));
+  return CHAT_SITE_MATCHES.filter((_, i) => !granted[i]);
+}
+
 /** The local demo chat (`npm start`) and test pages; any port. */
 export const DEMO_MATCHES = ['http://localhost/*', 'http://127.0.0.1/*'] as const;
 
