@@ -40,7 +40,7 @@ describe('popup model', () => {
     // Without access the browser hides the tab's address from the extension.
     const hidden = { ...base, tabUrl: undefined };
     expect(buildPopupModel(hidden)).toMatchObject({ status: 'no-tab', statusText: 'No chat open', accessText: null, canRestoreAccess: false });
-    const withdrawn = await withdrawnChatSites(async (pattern) => !['web.whatsapp.com', 'discord.com'].includes(patternHost(pattern)));
+    const withdrawn = await withdrawnChatSites((pattern) => Promise.resolve(!['web.whatsapp.com', 'discord.com'].includes(patternHost(pattern))));
     expect(withdrawn).toEqual(['https://web.whatsapp.com/*', 'https://discord.com/channels/*']);
     const model = buildPopupModel({ ...hidden, withdrawnHosts: withdrawn.map(patternHost) });
     expect(model).toMatchObject({ status: 'no-access', statusText: 'Scanning is off: site access was withdrawn', canRestoreAccess: true });

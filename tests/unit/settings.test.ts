@@ -43,7 +43,13 @@ describe('parent PIN', () => {
   it('makes every page wait after too many wrong PINs in a row, also after a reload (kept in storage)', async () => {
     let now = 0;
     let stored: unknown = null;
-    const store = { load: async () => stored, save: async (value: unknown) => void (stored = structuredClone(value)) };
+    const store = {
+      load: () => Promise.resolve(stored),
+      save: (value: unknown) => {
+        stored = structuredClone(value);
+        return Promise.resolve();
+      },
+    };
     const attempts = new PinAttempts(store, () => now);
     for (let i = 0; i < MAX_ATTEMPTS - 1; i++) await attempts.record(false);
     expect(await attempts.waitMs()).toBe(0);
