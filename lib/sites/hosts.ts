@@ -35,8 +35,20 @@ export async function withdrawnChatSites(contains: (pattern: string) => Promise<
   return CHAT_SITE_MATCHES.filter((_, i) => !granted[i]);
 }
 
-/** The local demo chat (`npm start`) and test pages; any port. */
+/**
+ * The local demo chat (`npm start`) and test pages; any port. Only builds made with `--mode demo` (the e2e tests,
+ * `npm start`, the page benchmark) and the dev server carry them: a production build and the store zip do not
+ * (wxt.config.ts, `withoutDemoMatches`).
+ */
 export const DEMO_MATCHES = ['http://localhost/*', 'http://127.0.0.1/*'] as const;
+
+/** The WXT build mode of the builds that run on the local demo chat (output in `.output/chrome-mv3-demo`). */
+export const DEMO_BUILD_MODE = 'demo';
+
+/** Match patterns without the demo hosts (for production builds). */
+export function withoutDemoMatches(patterns: readonly string[]): string[] {
+  return patterns.filter((pattern) => !(DEMO_MATCHES as readonly string[]).includes(pattern));
+}
 
 export const CONTENT_SCRIPT_MATCHES = [...CHAT_SITE_MATCHES, ...DEMO_MATCHES];
 
