@@ -282,23 +282,33 @@ export class CompiledRuleSet {
     if (this.present.length < this.anchorIds.size) this.present = new Int32Array(this.anchorIds.size);
     const present = this.present;
     let candidates: CompiledPattern[] | undefined;
-    let imported: CompiledPattern[] | undefined;
-    const skipImported = deadline?.importedStopped === true;
-    const take = (pattern: CompiledPattern): void => {
-      if (pattern.stamp === stamp) return;
-      pattern.stamp = stamp;
-      if (!pattern.rule.imported) (candidates ??= []).push(pattern);
-      else if (!skipImported) (imported ??= []).push(pattern);
-    };
     for (const token of message.tokens) {
       const { candidates: list, anchorIds } = this.tokenEntry(token.raw);
       for (let i = 0; i < anchorIds.length; i++) present[anchorIds[i]] = stamp;
-      for (let i = 0; i < list.length; i++) take(list[i]);
+      for (let i = 0; i < list.length; i++) {
+        const pattern = list[i];
+        if (pattern.stamp === stamp) continue;
+        pattern.stamp = stamp;
+        (candidates ??= []).push(pattern);
+      }
     }
-    for (const pattern of this.alwaysRun) take(pattern);
-    if (!candidates && !imported) return [];
+    for (const pattern of this.alwaysRun) {
+      if (pattern.stamp === stamp) continue;
+      pattern.stamp = stamp;
+      (candidates ??= []).push(pattern);
+    }
+    if (!candidates) return [];
+    let imported: CompiledPattern[] | undefined;
+    if (this.hasImported) {
+      const bundled: CompiledPattern[] = [];
+      for (const pattern of candidates) {
+        if (!pattern.rule.imported) bundled.push(pattern);
+        else if (!deadline?.importedStopped) (imported ??= []).push(pattern);
+      }
+      candidates = bundled;
+    }
     const context: PieceContext = { message, present, stamp, languages: likelyLanguages(message.tokens), hits: new Map() };
-    if (candidates) {
+    if (candidates.length) {
       const before = matchWork();
       const finished = this.runPatterns(context, candidates, deadline);
       this.work.bundled += matchWork() - before;
