@@ -110,6 +110,28 @@ tests:
     - "secret santa at the club"
 `;
 
+test('the PIN lockout survives a reload, and the settings say private windows are not checked (issue 15, point 6)', async ({ extension }) => {
+  const options = await extension.context.newPage();
+  await options.goto(`chrome-extension://${extension.extensionId}/options.html`);
+  // Playwright's Chromium does not let extensions into incognito windows: the page says so.
+  await expect(options.getByTestId('incognito')).toContainText('Private (incognito) windows are not checked', { timeout: 20_000 });
+  await setPin(options);
+  await options.getByTestId('lock-now').click();
+  await expect(options.getByTestId('lock-status')).toHaveAttribute('data-state', 'locked');
+  for (let i = 0; i < 5; i++) {
+    await options.getByTestId('pin-input').fill(`11111${i}`);
+    await options.getByTestId('pin-submit').click();
+    await expect(options.getByTestId('pin-prompt')).toContainText(/not right/);
+    await options.getByTestId('pin-prompt').locator('[role="alert"]').evaluate((node) => (node.textContent = ''));
+  }
+  // A reload used to forget the wrong tries: now the right PIN must wait too.
+  await options.reload();
+  await options.getByTestId('pin-input').fill(PIN);
+  await options.getByTestId('pin-submit').click();
+  await expect(options.getByTestId('pin-prompt')).toContainText('Too many tries');
+  await expect(options.getByTestId('lock-status')).toHaveAttribute('data-state', 'locked');
+});
+
 test('a custom rule file is validated: an invalid one gets a precise error and changes nothing', async ({ extension }) => {
   const options = await extension.context.newPage();
   await options.goto(`chrome-extension://${extension.extensionId}/options.html`);
