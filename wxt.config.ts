@@ -1,12 +1,26 @@
-import { defineConfig } from 'wxt';
-import { CONTENT_SCRIPT_MATCHES } from './lib/sites/hosts';
+import { defineConfig, type WxtHooks } from 'wxt';
+import { CONTENT_SCRIPT_MATCHES, withoutDemoMatches } from './lib/sites/hosts';
 import { bundledRulesPlugin } from './scripts/vite-plugin-rules';
+
+/**
+ * The local demo hosts (localhost, 127.0.0.1) are for the demo and test builds (`wxt build --mode demo`) and the dev
+ * server only: a production build (`npm run build`, `npm run zip`) asks for the chat sites alone.
+ * Checked by tests/unit/manifest-hosts.test.ts.
+ */
+export const buildHooks = {
+  'build:manifestGenerated': (wxt, manifest) => {
+    if (wxt.config.mode !== 'production') return;
+    if (manifest.host_permissions) manifest.host_permissions = withoutDemoMatches(manifest.host_permissions as string[]);
+    for (const script of manifest.content_scripts ?? []) if (script.matches) script.matches = withoutDemoMatches(script.matches);
+  },
+} satisfies Partial<WxtHooks>;
 
 // See ARCHITECTURE.md for why each permission is needed. No <all_urls>: other sites are opt-in at run time
 // through optional host permissions ("Watch this site").
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
+  hooks: buildHooks,
   vite: () => ({
     plugins: [bundledRulesPlugin()],
     build: {

@@ -1,7 +1,7 @@
 /**
  * `npx tsx scripts/screenshots.ts`: screenshots of the welcome page, the in-page warning, the popup, the report page,
  * the printable report and the settings in English and Vietnamese, from a real run of the built extension (run
- * `npx wxt build` first) on the demo chat. Written to docs/screenshots/. Uses Debian's Chromium (scripts/support/chromium.ts); never downloads a browser.
+ * `npx wxt build --mode demo` first) on the demo chat. Written to docs/screenshots/. Uses Debian's Chromium (scripts/support/chromium.ts); never downloads a browser.
  *
  * The popup is opened as a tab, so "the current tab" would be the popup itself: the page's `chrome.tabs.query` is
  * pointed at the demo chat tab instead, which is what the real popup sees when opened over it.

@@ -11,7 +11,7 @@ import { categoryName, levelName } from '../lib/i18n';
 import { buildReport, toJson, toPrintableHtml } from '../lib/report';
 import type { StoredConversation } from '../lib/storage/schema';
 import { parseConversations } from '../lib/storage/parse';
-import { launchWithExtension } from './support/extension-browser';
+import { DEMO_BUILD_COMMAND, launchWithExtension } from './support/extension-browser';
 import { serveStatic } from './support/static-server';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -33,8 +33,9 @@ async function openEachConversation(page: Page, ids: string[], settled: (id: str
 
 async function main(): Promise<void> {
   if (!args.has('--no-build')) {
-    console.log('Building the extension (wxt build)...');
-    execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    console.log(`Building the extension (${DEMO_BUILD_COMMAND.slice(1).join(' ')})...`);
+    const [command, ...buildArgs] = DEMO_BUILD_COMMAND;
+    execFileSync(command, buildArgs, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const server = await serveStatic(resolve(ROOT, 'demo'), '/demo/');
   const browser = await launchWithExtension({ headless });

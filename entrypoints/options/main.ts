@@ -11,7 +11,7 @@ import { button, confirmDialog, el, labelled, uid } from '../../lib/popup/dom';
 import { pinPrompt } from '../../lib/popup/pin-prompt';
 import { defaultTimeZone, formatTime, isoTime } from '../../lib/report';
 import { MAX_RULE_FILE_BYTES, validateCustomRuleFiles, type ImportedFile } from '../../lib/settings/custom-rules';
-import { createPinLock, isValidPin } from '../../lib/settings/pin';
+import { createPinLock, isValidNewPin, mayBeShortPin } from '../../lib/settings/pin';
 import { managedFields, type Policy, type PolicySettingField } from '../../lib/settings/policy';
 import { activePauses, chatSiteHosts, PAUSED_FOREVER, siteState } from '../../lib/settings/sites';
 import { stopWatchingSite } from '../../lib/extension/watch-site';
@@ -34,6 +34,8 @@ interface PageState {
   customProblems: string[];
   importProblems: string[];
   status: string;
+  /** The browser lets Not Alone into private (incognito) windows. */
+  incognitoAllowed: boolean;
 }
 
 let state!: PageState;
@@ -48,6 +50,7 @@ async function load(): Promise<void> {
     loadPinLock(),
     loadCustomRuleSet(),
   ]);
+  const incognitoAllowed = await browser.extension.isAllowedIncognitoAccess().catch(() => false);
   const uiLanguage = policy.uiLanguage ?? saved.uiLanguage;
   const language = uiLanguage === 'auto' ? pickLanguage(navigator.languages) : uiLanguage;
   const previous = state as PageState | undefined;
@@ -65,6 +68,7 @@ async function load(): Promise<void> {
     customProblems: custom.problems,
     importProblems: previous?.importProblems ?? [],
     status: previous?.status ?? '',
+    incognitoAllowed,
   };
   document.documentElement.lang = language;
   document.title = tr('optTitle');
@@ -319,6 +323,7 @@ async function save(): Promise<void> {
 
 function pinSection(): HTMLElement {
   const section = el('section', { attrs: { 'aria-labelledby': 'pin-title', id: 'pin' }, testid: 'pin-section' }, el('h2', { text: tr('optPinTitle'), attrs: { id: 'pin-title' } }), el('p', { text: tr('optPinIntro'), className: 'hint' }));
+  if (state.lock && mayBeShortPin(state.lock)) section.append(el('p', { text: tr('optPinShort'), className: 'hint', testid: 'pin-short' }));
   if (state.policy.lockSettings) {
     section.append(el('p', { text: tr('optPolicyLocked'), className: 'hint' }));
     return section;
@@ -327,8 +332,8 @@ function pinSection(): HTMLElement {
     section.append(el('p', { text: tr('optPinUnlockFirst'), className: 'hint' }));
     return section;
   }
-  const first = el('input', { attrs: { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', maxlength: '12' }, testid: 'new-pin' });
-  const second = el('input', { attrs: { type: 'password', inputmode: 'numeric', autocomplete: 'new-password', maxlength: '12' }, testid: 'repeat-pin' });
+  const first = el('input', { attrs: { type: 'password', autocomplete: 'new-password', maxlength: '128' }, testid: 'new-pin' });
+  const second = el('input', { attrs: { type: 'password', autocomplete: 'new-password', maxlength: '128' }, testid: 'repeat-pin' });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
   const form = el('form', { className: 'pin-form' }, labelled(tr('optNewPin'), first, tr('optPinRule')), labelled(tr('optRepeatPin'), second), error);
   const submit = el('button', { text: state.lock ? tr('optChangePin') : tr('optSetPin'), className: 'primary', attrs: { type: 'submit' }, testid: 'set-pin' });
@@ -336,7 +341,7 @@ function pinSection(): HTMLElement {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
-      if (!isValidPin(first.value)) {
+      if (!isValidNewPin(first.value)) {
         error.textContent = tr('optPinRule');
         return;
       }
@@ -479,6 +484,7 @@ function draw(): void {
       el('h1', tr('optTitle')),
       el('p', { text: tr('optIntro'), className: 'intro' }),
       el('p', {}, el('a', { text: tr('openReport'), attrs: { href: browser.runtime.getURL('/report.html') } })),
+      el('p', { text: tr(state.incognitoAllowed ? 'optIncognitoOn' : 'optIncognitoOff'), className: 'hint', testid: 'incognito' }),
     ),
     ...problems,
     lockPanel(),

@@ -6,16 +6,19 @@ import { buildPopupModel, type PopupModel } from '../../lib/popup/model';
 import { pinPrompt } from '../../lib/popup/pin-prompt';
 import { defaultTimeZone } from '../../lib/report/build';
 import { activePauses, PAUSE_MS } from '../../lib/settings/sites';
+import { patternHost, withdrawnChatSites } from '../../lib/sites/hosts';
 import { requestWatchSite } from '../../lib/extension/watch-site';
 import { loadConversations, loadPinLock, loadPolicy, loadSettings, loadTabStates, updateSettings } from '../../lib/storage/items';
 import type { PinLock } from '../../lib/storage/schema';
 
-type Action = 'report' | 'pause' | 'resume' | 'watch' | 'settings';
+type Action = 'report' | 'pause' | 'resume' | 'watch' | 'settings' | 'restore-access';
 
 interface State {
   model: PopupModel;
   language: UiLanguage;
   lock: PinLock | null;
+  /** Chat-site match patterns whose access was withdrawn in the browser. */
+  withdrawn: string[];
   /** The PIN form is open for this action. */
   asking: Action | null;
   message: string | null;
@@ -32,6 +35,7 @@ async function load(): Promise<State> {
     loadPinLock(),
     loadPolicy(),
   ]);
+  const withdrawn = await withdrawnChatSites((pattern) => browser.permissions.contains({ origins: [pattern] }));
   const language = settings.uiLanguage === 'auto' ? pickLanguage(navigator.languages) : settings.uiLanguage;
   document.documentElement.lang = language;
   document.title = t(language, 'popupTitle');
@@ -45,8 +49,9 @@ async function load(): Promise<State> {
     pinLocked: lock !== null,
     policyLocked: policy.lockSettings === true,
     timeZone: defaultTimeZone(),
+    withdrawnHosts: [...new Set(withdrawn.map(patternHost))],
   });
-  return { model, language, lock, asking: null, message: state?.message ?? null };
+  return { model, language, lock, withdrawn, asking: null, message: state?.message ?? null };
 }
 
 async function perform(action: Action): Promise<void> {
@@ -60,6 +65,14 @@ async function perform(action: Action): Promise<void> {
   if (action === 'settings') {
     await browser.runtime.openOptionsPage();
     window.close();
+    return;
+  }
+  if (action === 'restore-access') {
+    // Runs straight from the click: browsers only show the permission prompt during a user gesture.
+    const granted = await browser.permissions.request({ origins: state.withdrawn }).catch(() => false);
+    state.message = t(language, granted ? 'popupReloadNote' : 'popupWatchDenied');
+    state = { ...(await load()), message: state.message };
+    draw();
     return;
   }
   if (!model.host) return;
@@ -111,6 +124,9 @@ function draw(): void {
     );
   }
 
+  if (model.accessText) status.append(el('div', { text: model.accessText, className: 'meta', testid: 'access-withdrawn' }));
+  if (model.truncatedText) status.append(el('div', { text: model.truncatedText, className: 'meta', testid: 'truncated' }));
+
   const list = el('ul', { testid: 'recent', className: 'recent' });
   if (model.recent.length === 0) list.append(el('li', { text: model.emptyText, className: 'meta empty' }));
   for (const item of model.recent) {
@@ -132,6 +148,7 @@ function draw(): void {
   if (model.canPause) actions.append(button(t(language, 'pauseHour'), () => act('pause'), undefined, 'pause'));
   if (model.canResume) actions.append(button(t(language, 'resume'), () => act('resume'), undefined, 'resume'));
   if (model.canWatch) actions.append(button(t(language, 'watchSite'), () => act('watch'), undefined, 'watch'));
+  if (model.canRestoreAccess) actions.append(button(t(language, 'popupRestoreAccess'), () => act('restore-access'), 'primary', 'restore-access'));
   actions.append(button(t(language, 'popupSettings'), () => act('settings'), 'link', 'settings'));
 
   const children: Node[] = [

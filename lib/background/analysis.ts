@@ -213,7 +213,7 @@ export function createAnalysisService(deps: AnalysisDeps): AnalysisService {
       // The content script still warns when storage failed (full): saveConversations has told the report page.
       await deps.storeReport(update.report).catch((error: unknown) => deps.onStoreError?.(error));
     }
-    await deps.showTabState(tabId, { conversationKey: key, risk: update.risk });
+    await deps.showTabState(tabId, { conversationKey: key, risk: update.risk, ...(update.truncated ? { truncated: update.truncated } : {}) });
     return {
       ok: true,
       analysis: { risk: update.risk, warn: update.warn, flagged: update.flagged.map((f) => ({ id: f.message.id, findings: f.findings })) },

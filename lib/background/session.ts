@@ -43,6 +43,8 @@ interface ConversationState {
   contextAfter: number;
   /** The highest level already warned about: a warning shows once per rise. */
   warnedLevel: RiskLevel;
+  /** Messages whose analysis was cut short (too long, or imported rules too slow): shown in the popup. */
+  truncated: number;
 }
 
 export interface FlaggedMessage {
@@ -57,6 +59,8 @@ export interface SessionUpdate {
   flagged: FlaggedMessage[];
   /** The conversation just reached a warning level higher than any warned about before. */
   warn: boolean;
+  /** Messages of this conversation whose analysis was cut short so far. */
+  truncated: number;
 }
 
 export class ChatSession {
@@ -71,7 +75,7 @@ export class ChatSession {
   private state(key: string): ConversationState {
     let state = this.conversations.get(key);
     if (!state) {
-      state = { analyzer: this.engine.conversation(), seen: new Map(), stored: new Set(), recent: [], contextAfter: 0, warnedLevel: 'none' };
+      state = { analyzer: this.engine.conversation(), seen: new Map(), stored: new Set(), recent: [], contextAfter: 0, warnedLevel: 'none', truncated: 0 };
       this.conversations.set(key, state);
     }
     return state;
@@ -111,6 +115,7 @@ export class ChatSession {
       // An earlier version that is only held as possible context (never stored) is not evidence: keep the new one.
       if (previous !== undefined && !state.stored.has(message.id)) state.recent = state.recent.filter((m) => m.id !== message.id);
       const result = state.analyzer.add(message);
+      if (result.truncated) state.truncated++;
       const stored = this.record(message, result.findings);
       if (result.findings.length) {
         flagged.push({ message, findings: result.findings });
@@ -139,6 +144,7 @@ export class ChatSession {
       risk,
       flagged,
       warn,
+      truncated: state.truncated,
       report: changed && (keep.length > 0 || risk.level !== 'none') ? { conversation, messages: keep, risk } : null,
     };
   }

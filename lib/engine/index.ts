@@ -97,7 +97,8 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     .filter((rule) => !disabled.has(rule.category))
     .map((rule) => (languages ? { ...rule, languages: rule.languages.filter((l) => languages.has(l)) } : rule))
     .filter((rule) => rule.languages.length > 0);
-  const compiled = new CompiledRuleSet({ rules, macros: pack.macros }, phrases);
+  // Imported rules run after the bundled ones, on a budget of their own (matcher.ts): they cannot starve them.
+  const compiled = new CompiledRuleSet({ rules, macros: pack.macros }, phrases, { importedRuleIds: options.userRuleIds });
   const errors = compiled.problems.filter((p) => p.severity === 'error');
   if (errors.length) throw new RuleCompileError(errors);
   const preset = SENSITIVITY_PRESETS[options.sensitivity ?? DEFAULT_SENSITIVITY];

@@ -6,7 +6,7 @@
  */
 import { GrammarContext } from './grammar';
 import { expandedToken, getView, likelyLanguages, normalizeMessage, wordSpanToOriginal, type NormalizedMessage, type ViewName } from './normalize';
-import { compilePhrase, lazyPhrase, NodePacker, NodeUnpacker, PatternError, type CompiledPhrase, type PackedNode } from './patterns';
+import { compilePhrase, lazyPhrase, matchWork, NodePacker, NodeUnpacker, PatternError, type CompiledPhrase, type PackedNode } from './patterns';
 import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
 import type { Language } from './taxonomy';
 import type { Finding } from './types';
@@ -29,6 +29,15 @@ interface Hit {
   end: number;
 }
 
+/** What the patterns of one piece share while they run. */
+interface PieceContext {
+  message: NormalizedMessage;
+  present: Int32Array;
+  stamp: number;
+  languages: { en: boolean; vi: boolean };
+  hits: Map<CompiledRule, Hit[]>;
+}
+
 const MAX_HITS_PER_RULE = 6;
 
 export interface CompiledRule {
@@ -36,6 +45,15 @@ export interface CompiledRule {
   /** Position in the pack: findings come out in this order. */
   order: number;
   guards: Map<ViewName, CompiledPhrase[]>;
+  /** A rule the user imported: its patterns run after the bundled ones, on a budget of their own. */
+  imported: boolean;
+  /** Matching work its patterns did (`matchWork` units; counted for imported rules only, see `work`). */
+  work: number;
+}
+
+export interface RuleSetOptions {
+  /** Ids of the rules the user imported (lib/settings/custom-rules.ts); every other rule is bundled. */
+  importedRuleIds?: Iterable<string>;
 }
 
 interface ViewIndex {
@@ -137,12 +155,18 @@ export class CompiledRuleSet {
   private stamp = 0;
   private readonly phrases: Record<string, PrecompiledPhrase>;
   private readonly unpacker: NodeUnpacker;
+  private readonly importedIds: ReadonlySet<string>;
+  /** Whether any imported rule compiled: only then does the imported tier cost anything. */
+  hasImported = false;
+  /** Matching work done so far by the bundled and by the imported rules' patterns (`matchWork` units). */
+  readonly work = { bundled: 0, imported: 0 };
 
   /**
    * `phrases` holds patterns parsed ahead of time (the extension parses its bundled rules at build time, see
    * scripts/vite-plugin-rules.ts): parsing ~1,800 phrases costs ~100 ms, which a chat page should not pay.
    */
-  constructor(pack: RulePack, phrases?: PrecompiledPhrases) {
+  constructor(pack: RulePack, phrases?: PrecompiledPhrases, options: RuleSetOptions = {}) {
+    this.importedIds = new Set(options.importedRuleIds ?? []);
     this.phrases = phrases?.phrases ?? {};
     this.unpacker = new NodeUnpacker(phrases?.nodes ?? []);
     const seen = new Set<string>();
@@ -175,7 +199,8 @@ export class CompiledRuleSet {
   }
 
   private addRule(rule: Rule, macros: RulePack['macros']): void {
-    const compiled: CompiledRule = { rule, order: this.rules.length, guards: new Map() };
+    const imported = this.importedIds.has(rule.id);
+    const compiled: CompiledRule = { rule, order: this.rules.length, guards: new Map(), imported, work: 0 };
     const patterns: CompiledPattern[] = [];
     try {
       for (const language of rule.languages) {
@@ -210,6 +235,7 @@ export class CompiledRuleSet {
       throw error;
     }
     this.rules.push(compiled);
+    if (imported) this.hasImported = true;
     for (const pattern of patterns) {
       const index = this.index(pattern.view);
       if (!pattern.anchors) {
@@ -244,7 +270,10 @@ export class CompiledRuleSet {
 
   /**
    * Every finding in one piece of text (offsets relative to that text). At most one finding per rule. With a
-   * `deadline`, no further pattern runs once `now()` has passed it, and `deadline.stopped` says so.
+   * `deadline`, no further pattern runs once `now()` has passed it, and the deadline says so. The bundled rules' patterns
+   * run first; the imported ones after them, and once they have spent a budget they stop for good
+   * (`deadline.importedStopped`) and the bundled ones get a fresh budget: an imported rule file can slow a message
+   * down, but never keep the bundled rules from running.
    */
   analyzePiece(text: string, deadline?: PieceDeadline): Finding[] {
     const message = normalizeMessage(text);
@@ -269,21 +298,51 @@ export class CompiledRuleSet {
       (candidates ??= []).push(pattern);
     }
     if (!candidates) return [];
-    const languages = likelyLanguages(message.tokens);
-    const hits = new Map<CompiledRule, Hit[]>();
+    let imported: CompiledPattern[] | undefined;
+    if (this.hasImported) {
+      const bundled: CompiledPattern[] = [];
+      for (const pattern of candidates) {
+        if (!pattern.rule.imported) bundled.push(pattern);
+        else if (!deadline?.importedStopped) (imported ??= []).push(pattern);
+      }
+      candidates = bundled;
+    }
+    const context: PieceContext = { message, present, stamp, languages: likelyLanguages(message.tokens), hits: new Map() };
+    if (candidates.length) {
+      const before = matchWork();
+      const finished = this.runPatterns(context, candidates, deadline);
+      this.work.bundled += matchWork() - before;
+      if (!finished && deadline) {
+        deadline.stopped = true;
+        imported = undefined;
+      }
+    }
+    if (imported) {
+      const before = matchWork();
+      if (!this.runPatterns(context, imported, deadline) && deadline) {
+        deadline.importedStopped = true;
+        deadline.at = deadline.now() + deadline.limitMs;
+      }
+      this.work.imported += matchWork() - before;
+    }
+    if (context.hits.size === 0) return [];
+    return this.confirm(message, context.hits);
+  }
+
+  /** Run candidate patterns into `context.hits`; false when the deadline stopped them. */
+  private runPatterns(context: PieceContext, patterns: readonly CompiledPattern[], deadline: PieceDeadline | undefined): boolean {
+    const { message, present, stamp, languages, hits } = context;
     let run = 0;
-    for (const pattern of candidates) {
+    for (const pattern of patterns) {
       if (!languages[pattern.language]) continue;
       if (pattern.alsoRequired && !allPresent(pattern.alsoRequired, present, stamp)) continue;
       // Reading the clock costs as much as a small pattern: look every 8 patterns (each one is bounded, patterns.ts).
-      if (deadline && (run++ & 7) === 7 && deadline.now() > deadline.at) {
-        deadline.stopped = true;
-        break;
-      }
+      if (deadline && (run++ & 7) === 7 && deadline.now() > deadline.at) return false;
       const previous = hits.get(pattern.rule);
       // One hit per rule is enough, except for rules whose grammar check may reject a hit: they keep every
       // occurrence of every pattern (bounded) so a later valid one still counts.
       if (previous && !pattern.rule.rule.grammar) continue;
+      const before = pattern.rule.imported ? matchWork() : 0;
       const view = getView(message, pattern.view);
       const list = previous ?? [];
       if (pattern.rule.rule.grammar) {
@@ -297,10 +356,10 @@ export class CompiledRuleSet {
         const span = pattern.phrase.find(view.words);
         if (span) list.push({ pattern, ...wordSpanToOriginal(view, message.tokens, span) });
       }
+      if (pattern.rule.imported) pattern.rule.work += matchWork() - before;
       if (list.length) hits.set(pattern.rule, list);
     }
-    if (hits.size === 0) return [];
-    return this.confirm(message, hits);
+    return true;
   }
 
   /** The id of a word (or "stem*" prefix) some pattern also requires. */
@@ -397,15 +456,23 @@ const DEFAULT_LIMITS = { maxWindows: 64, budgetMs: 40 };
 const HARD_LIMIT_FACTOR = 10;
 
 export interface PieceDeadline {
+  /** `now()` past which no further pattern runs. */
   at: number;
   now: () => number;
+  /** A fresh budget (ms): what the bundled rules get again once the imported rules are stopped. */
+  limitMs: number;
+  /** Bundled patterns were stopped: findings may be missing. */
   stopped?: boolean;
+  /** The imported rules' patterns spent their budget and no longer run on this text. */
+  importedStopped?: boolean;
 }
 
 /**
  * Analyse a text of any length. Long texts (a pasted 1 MB message) are cut into overlapping windows so that no
  * single pattern ever runs over more than `WINDOW_CHARS` characters; analysis stops after `maxWindows` windows or
  * when the time budget is spent, and says so (`truncated`), so a hostile message cannot freeze a chat page.
+ * Imported rules spend the budget first when it runs out: they stop, and the bundled rules go on with a budget of
+ * their own.
  */
 export interface TextAnalysis {
   findings: Finding[];
@@ -416,11 +483,12 @@ export function analyzeText(rules: CompiledRuleSet, text: string, limits: Analyz
   const maxWindows = limits.maxWindows ?? DEFAULT_LIMITS.maxWindows;
   const budgetMs = limits.budgetMs ?? DEFAULT_LIMITS.budgetMs;
   const now = limits.now ?? (() => performance.now());
-  const started = now();
-  const deadline: PieceDeadline = { at: started + budgetMs * HARD_LIMIT_FACTOR, now };
+  let started = now();
+  const deadline: PieceDeadline = { at: started + budgetMs * HARD_LIMIT_FACTOR, now, limitMs: budgetMs * HARD_LIMIT_FACTOR };
+  const truncated = (): boolean => deadline.stopped === true || deadline.importedStopped === true;
   if (text.length <= WINDOW_CHARS) {
     const findings = rules.analyzePiece(text, deadline);
-    return { findings, truncated: deadline.stopped === true };
+    return { findings, truncated: truncated() };
   }
   const byRule = new Map<string, Finding>();
   let offset = 0;
@@ -431,15 +499,45 @@ export function analyzeText(rules: CompiledRuleSet, text: string, limits: Analyz
       const space = text.lastIndexOf(' ', end);
       if (space > offset + WINDOW_CHARS / 2) end = space;
     }
+    const importedRan = deadline.importedStopped !== true;
     for (const finding of rules.analyzePiece(text.slice(offset, end), deadline)) {
       if (byRule.has(finding.ruleId)) continue;
       byRule.set(finding.ruleId, { ...finding, start: finding.start + offset, end: finding.end + offset });
     }
+    // The imported rules were stopped in this window: the bundled ones start a budget of their own.
+    if (importedRan && deadline.importedStopped) started = now();
     windows++;
     if (deadline.stopped) return { findings: [...byRule.values()], truncated: true };
-    if (end >= text.length) return { findings: [...byRule.values()], truncated: false };
+    if (end >= text.length) return { findings: [...byRule.values()], truncated: truncated() };
     offset = Math.max(offset + 1, end - WINDOW_OVERLAP);
-    if (now() - started > budgetMs) break;
+    if (now() - started > budgetMs) {
+      if (!rules.hasImported || deadline.importedStopped) break;
+      // The imported rules go first: the bundled ones carry on alone, with a budget of their own.
+      deadline.importedStopped = true;
+      started = now();
+      deadline.at = started + deadline.limitMs;
+    }
   }
-  return { findings: [...byRule.values()], truncated: offset < text.length };
+  return { findings: [...byRule.values()], truncated: truncated() || offset < text.length };
+}
+
+/**
+ * The matching work (`matchWork` units: machine-independent) a rule set does on sample texts (each at most
+ * `WINDOW_CHARS` long): in all, and per imported rule (costliest first). Matching stops once `cap` units are done
+ * (`capped`), so measuring a hostile rule file stays quick; measure bundled and imported rules in rule sets of their
+ * own. Deterministic: the same rules and texts give the same numbers.
+ */
+export function measureWork(rules: CompiledRuleSet, texts: readonly string[], cap = Infinity): { work: number; capped: boolean; byRule: Array<{ ruleId: string; work: number }> } {
+  const ruleBefore = new Map(rules.rules.map((r) => [r, r.work]));
+  const origin = matchWork();
+  const deadline: PieceDeadline = { at: cap, now: () => matchWork() - origin, limitMs: Infinity };
+  for (const text of texts) {
+    if (deadline.importedStopped || deadline.stopped) break;
+    rules.analyzePiece(text.slice(0, WINDOW_CHARS), deadline);
+  }
+  const byRule = rules.rules
+    .filter((r) => r.imported)
+    .map((r) => ({ ruleId: r.rule.id, work: r.work - (ruleBefore.get(r) ?? 0) }))
+    .sort((a, b) => b.work - a.work || a.ruleId.localeCompare(b.ruleId));
+  return { work: matchWork() - origin, capped: deadline.importedStopped === true || deadline.stopped === true, byRule };
 }

@@ -66,7 +66,38 @@ const HOMOGLYPHS: Record<string, string> = {
   і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', ɑ: 'a', ı: 'i',
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
   ς: 's', γ: 'y', μ: 'u',
+  // Small capitals ("ꜱᴇɴᴅ ɴᴜᴅᴇꜱ"), and turned letters used alone ("sǝnd"): letters of their own to Unicode.
+  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n',
+  ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z', ǝ: 'e', ɐ: 'a',
 };
+
+/**
+ * Enclosed letters, by code point: circled (ⓓ Ⓓ), parenthesised (⒟ 🄓), squared (🄳) and negative circled or squared
+ * (🅓 🅳). They are symbols, not letters, to Unicode (NFKC leaves the negative ones alone and puts parentheses around
+ * ⒟), so the tokenizer would break words on them. A precomputed table: one lookup per character.
+ */
+const ENCLOSED_LETTERS: ReadonlyMap<number, string> = (() => {
+  const table = new Map<number, string>();
+  for (const first of [0x249c, 0x24b6, 0x24d0, 0x1f110, 0x1f130, 0x1f150, 0x1f170]) {
+    for (let i = 0; i < 26; i++) table.set(first + i, String.fromCharCode(97 + i));
+  }
+  return table;
+})();
+
+/**
+ * Upside-down text ("flip text": "sǝpnu puǝs") is written backwards with turned letters, so that it reads right when
+ * the screen is turned around: read backwards, each character turned back. Plain letters that turn into others
+ * (b/q, d/p, n/u) are turned back too, inside such a line only.
+ */
+const FLIPPED: Record<string, string> = {
+  ɐ: 'a', q: 'b', ɔ: 'c', p: 'd', ǝ: 'e', ɟ: 'f', ƃ: 'g', ɓ: 'g', ɥ: 'h', ᴉ: 'i', ı: 'i', ɾ: 'j', ſ: 'j', ʞ: 'k',
+  ʃ: 'l', ɯ: 'm', u: 'n', d: 'p', b: 'q', ɹ: 'r', ʇ: 't', n: 'u', ʌ: 'v', ʍ: 'w', ʎ: 'y',
+  '∀': 'a', Ɔ: 'c', Ǝ: 'e', Ⅎ: 'f', '⅁': 'g', Ʞ: 'k', '˥': 'l', Ԁ: 'p', ᴚ: 'r', '┴': 't', '∩': 'u', Λ: 'v', '⅄': 'y',
+  '¿': '?', '¡': '!', ',': "'",
+};
+/** Turned letters that only flip text uses: a line with two of them is read as flip text. */
+const FLIP_MARKERS = new Set(['ɐ', 'ɔ', 'ǝ', 'ɟ', 'ƃ', 'ɥ', 'ᴉ', 'ɾ', 'ʞ', 'ɯ', 'ɹ', 'ʇ', 'ʌ', 'ʍ', 'ʎ', '∀', 'Ǝ', 'Ⅎ', '⅁', 'Ꞟ', 'ᴚ', '⅄'].map((c) => c.codePointAt(0) ?? 0));
+const RIGHT_TO_LEFT_OVERRIDE = 0x202e;
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i' };
 
@@ -122,14 +153,28 @@ function isAsciiWordCode(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }
 
-/** Split the original text into raw word tokens, `?` tokens and mapped emoji, skipping invisible characters. */
+/**
+ * Split the original text into raw word tokens, `?` tokens and mapped emoji, skipping invisible characters. Text the
+ * browser shows in another order than it is written (after a right-to-left override, or upside-down "flip text") is
+ * read in the order it is shown; its tokens then span the whole reordered run (see `tokenizeReordered`).
+ */
 export function tokenize(text: string): RawToken[] {
   const tokens: RawToken[] = [];
+  if (scanTokens(text, 0, tokens)) return joinSpacedLetters(tokenizeReordered(text));
+  return joinSpacedLetters(tokens);
+}
+
+/**
+ * Append the tokens of `text` (offsets shifted by `offset`) to `tokens`. True when the text holds a right-to-left
+ * override or a turned letter of flip text: then it may be shown in another order than it is written.
+ */
+function scanTokens(text: string, offset: number, tokens: RawToken[]): boolean {
+  let reordered = false;
   let current = '';
   let start = -1;
   let end = -1;
   const flush = (): void => {
-    if (current) tokens.push({ raw: current, start, end });
+    if (current) tokens.push({ raw: current, start: start + offset, end: end + offset });
     current = '';
     start = -1;
   };
@@ -154,12 +199,13 @@ export function tokenize(text: string): RawToken[] {
         continue;
       }
       flush();
-      if (code === 63) tokens.push({ raw: '?', start: i, end: i + 1 });
+      if (code === 63) tokens.push({ raw: '?', start: i + offset, end: i + 1 + offset });
       continue;
     }
     const cp = text.codePointAt(i) ?? code;
     const ch = String.fromCodePoint(cp);
     const width = ch.length;
+    if (cp === RIGHT_TO_LEFT_OVERRIDE || FLIP_MARKERS.has(cp)) reordered = true;
     if (isInvisible(cp)) {
       if (current) end = i + width;
       i += width - 1;
@@ -174,10 +220,10 @@ export function tokenize(text: string): RawToken[] {
     }
     if (ch === '？') {
       flush();
-      tokens.push({ raw: '?', start: i, end: i + 1 });
+      tokens.push({ raw: '?', start: i + offset, end: i + 1 + offset });
       continue;
     }
-    if (WORD_CHAR.test(ch)) {
+    if (WORD_CHAR.test(ch) || ENCLOSED_LETTERS.has(cp)) {
       if (!current) start = i;
       current += ch;
       end = i + width;
@@ -187,12 +233,74 @@ export function tokenize(text: string): RawToken[] {
     flush();
     if (EXTENDED_PICTOGRAPHIC.test(ch)) {
       const word = EMOJI_WORDS[ch];
-      if (word) tokens.push({ raw: word, start: i, end: i + width });
+      if (word) tokens.push({ raw: word, start: i + offset, end: i + width + offset });
     }
     i += width - 1;
   }
   flush();
-  return joinSpacedLetters(tokens);
+  return reordered;
+}
+
+/** The characters of `text` by code point, each with the combining marks that follow it (marks stay on their letter). */
+function clusters(text: string): string[] {
+  const out: string[] = [];
+  for (const ch of text) {
+    if (out.length && COMBINING_MARK.test(ch)) out[out.length - 1] += ch;
+    else out.push(ch);
+  }
+  return out;
+}
+const COMBINING_MARK = /^\p{M}$/u;
+
+/** The text of a run shown backwards, in the order it is shown; turned letters turned back for flip text. */
+function readBackwards(run: string, flipped: boolean): string {
+  const parts = clusters(run).reverse();
+  if (!flipped) return parts.join('');
+  return parts.map((part) => FLIPPED[part] ?? part).join('');
+}
+
+function countFlipMarkers(line: string): number {
+  let count = 0;
+  for (const ch of line) if (FLIP_MARKERS.has(ch.codePointAt(0) ?? 0)) count++;
+  return count;
+}
+
+/**
+ * Tokens of a text with runs shown backwards: a line with two or more turned letters is flip text (read backwards,
+ * letters turned back); a right-to-left override (U+202E) shows what follows it backwards up to a pop (U+202C), a
+ * left-to-right override (U+202D) or the end of the line. Such a run's tokens, in the order shown, each span the
+ * whole run: offsets stay in order and inside the text, and a match there marks the run it is in.
+ */
+function tokenizeReordered(text: string): RawToken[] {
+  const tokens: RawToken[] = [];
+  const backwards = (from: number, to: number, flipped: boolean): void => {
+    if (to <= from) return;
+    const found: RawToken[] = [];
+    scanTokens(readBackwards(text.slice(from, to), flipped), 0, found);
+    for (const token of found) tokens.push({ raw: token.raw, start: from, end: to });
+  };
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    if (countFlipMarkers(line) >= 2) backwards(lineStart, lineEnd, true);
+    else {
+      let at = lineStart;
+      while (at < lineEnd) {
+        const override = text.indexOf('\u202E', at);
+        const runStart = override < 0 || override >= lineEnd ? lineEnd : override;
+        scanTokens(text.slice(at, runStart), at, tokens);
+        if (runStart >= lineEnd) break;
+        let runEnd = runStart + 1;
+        while (runEnd < lineEnd && text[runEnd] !== '\u202C' && text[runEnd] !== '\u202D') runEnd++;
+        backwards(runStart, runEnd, false);
+        at = runEnd;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return tokens;
 }
 
 function isWordAt(text: string, index: number): boolean {
@@ -200,7 +308,7 @@ function isWordAt(text: string, index: number): boolean {
   if (isAsciiWordCode(code)) return true;
   if (code < 128) return false;
   const cp = text.codePointAt(index) ?? code;
-  return WORD_CHAR.test(String.fromCodePoint(cp));
+  return WORD_CHAR.test(String.fromCodePoint(cp)) || ENCLOSED_LETTERS.has(cp);
 }
 
 /** "t e l e g r a m" → "telegram": runs of four or more single letters become one word. */
@@ -236,9 +344,17 @@ function isSingleLetter(raw: string): boolean {
   return raw.length === 1 && raw !== '?' && !(raw >= '0' && raw <= '9');
 }
 
-/** Lower case, NFKC, homoglyphs, apostrophes dropped: the shared first step of every view. */
+/** Enclosed letters (ⓓ, ⒟, 🅳) as plain ones. */
+function unenclose(raw: string): string {
+  if (!/[\u2460-\u24ff\ud83c]/.test(raw)) return raw;
+  let out = '';
+  for (const ch of raw) out += ENCLOSED_LETTERS.get(ch.codePointAt(0) ?? 0) ?? ch;
+  return out;
+}
+
+/** Lower case, NFKC, enclosed letters and homoglyphs, apostrophes dropped: the shared first step of every view. */
 function baseForm(raw: string): string {
-  let s = raw.normalize('NFKC').toLowerCase();
+  let s = unenclose(raw).normalize('NFKC').toLowerCase();
   let mapped = '';
   let changed = false;
   for (const ch of s) {

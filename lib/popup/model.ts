@@ -11,7 +11,8 @@ import { adapterForPage } from '../sites';
 import { watchPattern } from '../extension/watch-site';
 
 export interface PopupModel {
-  status: 'watching' | 'paused' | 'unsupported' | 'no-tab';
+  /** 'no-access': the page cannot be seen because the browser's site access for chat sites was withdrawn. */
+  status: 'watching' | 'paused' | 'unsupported' | 'no-tab' | 'no-access';
   statusText: string;
   /** "Paused until 15:30" or "Switched off in the settings", when paused. */
   pausedText: string | null;
@@ -19,6 +20,8 @@ export interface PopupModel {
   /** The page's origin, for "Watch this site" (https pages only). */
   origin: string | null;
   current: { level: RiskLevel; levelText: string; text: string } | null;
+  /** "3 messages here could not be checked completely…", when the open conversation's analysis was cut short. */
+  truncatedText: string | null;
   recent: Array<{ key: string; title: string; site: string; level: RiskLevel; levelText: string; reasons: string; flaggedCount: string; when: string }>;
   emptyText: string;
   /** Pause / resume is offered (a parent PIN may still be asked for). */
@@ -30,6 +33,10 @@ export interface PopupModel {
   needsPin: boolean;
   /** Shown whenever something is locked, so the teen always knows. */
   lockText: string | null;
+  /** Which chat sites lost their access and how to restore it, when any did. */
+  accessText: string | null;
+  /** "Allow again" is offered (asks the browser for the withdrawn sites' access back). */
+  canRestoreAccess: boolean;
 }
 
 export function buildPopupModel(input: {
@@ -43,6 +50,11 @@ export function buildPopupModel(input: {
   pinLocked?: boolean;
   /** The administrator's policy locks the settings (no pausing at all). */
   policyLocked?: boolean;
+  /**
+   * Chat sites (hosts) whose access the user withdrew in the browser (site access "On click" or removed): the
+   * extension cannot see their pages, so it cannot even tell the tab is a chat.
+   */
+  withdrawnHosts?: readonly string[];
   timeZone?: string;
 }): PopupModel {
   const { language } = input;
@@ -68,7 +80,10 @@ export function buildPopupModel(input: {
           : t(language, 'popupPausedUntil', { time: formatTime(isoTime(pausedUntil), language, timeZone) });
     } else status = 'watching';
   }
-  const statusKey = { watching: 'statusWatching', paused: 'statusPaused', unsupported: 'statusUnsupported', 'no-tab': 'statusNoTab' } as const;
+  const withdrawn = input.withdrawnHosts ?? [];
+  // Without site access the browser hides the tab's address: "No chat open" would be a false reassurance.
+  if (!url && withdrawn.length > 0) status = 'no-access';
+  const statusKey = { watching: 'statusWatching', paused: 'statusPaused', unsupported: 'statusUnsupported', 'no-tab': 'statusNoTab', 'no-access': 'statusNoAccess' } as const;
   const current =
     input.tabState && status === 'watching'
       ? {
@@ -102,6 +117,7 @@ export function buildPopupModel(input: {
     host: url?.host ?? null,
     origin: url?.origin ?? null,
     current,
+    truncatedText: current && input.tabState?.truncated ? t(language, 'popupTruncated', { count: input.tabState.truncated }) : null,
     recent,
     emptyText: t(language, 'recentEmpty'),
     canPause: status === 'watching' && !policyLocked,
@@ -109,5 +125,7 @@ export function buildPopupModel(input: {
     canWatch: status === 'unsupported' && url !== null && watchPattern(url.origin) !== null && !policyLocked,
     needsPin,
     lockText,
+    accessText: withdrawn.length ? t(language, 'popupAccessWithdrawn', { sites: withdrawn.join(', ') }) : null,
+    canRestoreAccess: withdrawn.length > 0,
   };
 }

@@ -1,10 +1,11 @@
 /** The parent-PIN form used by the popup (pause), the report page (delete) and the options page (unlock). */
 import { t, type UiLanguage } from '../i18n';
-import { checkPin, PinAttempts } from '../settings/pin';
+import { checkPin, PASSPHRASE_MAX, PinAttempts } from '../settings/pin';
+import { storedPinAttempts } from '../settings/pin-attempts-store';
 import type { PinLock } from '../storage/schema';
 import { el, uid } from './dom';
 
-const attempts = new PinAttempts();
+const attempts = new PinAttempts(storedPinAttempts);
 
 export interface PinPromptOptions {
   language: UiLanguage;
@@ -20,7 +21,8 @@ export function pinPrompt(options: PinPromptOptions): HTMLFormElement {
   const { language } = options;
   const form = el('form', { className: 'pin-prompt', testid: 'pin-prompt' });
   const input = el('input', {
-    attrs: { type: 'password', inputmode: 'numeric', autocomplete: 'off', pattern: '[0-9]*', maxlength: '12', id: uid('pin'), 'aria-describedby': '' },
+    // A PIN or a passphrase (lib/settings/pin.ts).
+    attrs: { type: 'password', autocomplete: 'off', maxlength: String(PASSPHRASE_MAX * 2), id: uid('pin'), 'aria-describedby': '' },
     testid: 'pin-input',
   });
   const error = el('p', { className: 'error', attrs: { role: 'alert' } });
@@ -38,14 +40,14 @@ export function pinPrompt(options: PinPromptOptions): HTMLFormElement {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
-      const wait = attempts.waitMs();
+      const wait = await attempts.waitMs();
       if (wait > 0) {
         error.textContent = t(language, 'pinWait', { seconds: Math.ceil(wait / 1000) });
         return;
       }
       submit.disabled = true;
       const ok = await checkPin(options.lock, input.value);
-      attempts.record(ok);
+      await attempts.record(ok);
       submit.disabled = false;
       if (ok) {
         error.textContent = '';

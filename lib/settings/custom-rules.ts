@@ -4,15 +4,54 @@
  * whole set compiled together with the bundled rules. Any problem stops the import and nothing changes; every
  * problem is listed as `file: field: what is wrong`.
  */
-import { createEngine, RuleCompileError } from '../engine';
+import { CompiledRuleSet, measureWork } from '../engine/matcher';
 import { checkRuleExamples } from '../engine/rule-examples';
 import { loadRulePack, RulePackError, type RuleFile } from '../engine/rule-loader';
 import type { Rule, RulePack } from '../engine/rule-schema';
 import { sha256Hex } from '../report/integrity';
-import { MAX_CUSTOM_RULES, withCustomRules, type CustomRules } from '../storage/custom-rules';
+import { MAX_CUSTOM_RULES, type CustomRules } from '../storage/custom-rules';
 
 export const MAX_RULE_FILE_BYTES = 256 * 1024;
 export const MAX_RULE_FILES = 50;
+
+/**
+ * Ordinary chat, English and Vietnamese, full of the words every chat uses: what an imported rule file's matching
+ * cost is measured on at import time. Fixed, so the measure is the same on every machine and every run.
+ */
+export const IMPORT_COST_SAMPLE: readonly string[] = [
+  'hey are you coming to the game tonight? me and the others will be there at 7',
+  "i don't know, i have to ask my mom first and she is not home yet",
+  'did you do the math homework? i am stuck on the last one and the teacher said it is due tomorrow',
+  "lol that video was so funny, send it to the group chat, they will love it",
+  'can you call me when you get home? i want to tell you about what happened at school today',
+  "it's ok, we can go another day. what about saturday, are you free in the afternoon?",
+  'you know the new kid in our class? he is really nice and he plays the same game as us',
+  "my phone is almost dead, i'll text you later when i charge it",
+  'if you want we can study together at the library, it is quiet there and they have wifi',
+  "thanks for the help with the project, you are the best! see you on monday",
+  'the bus was late again so i missed the first class, the teacher was not happy with me',
+  'what do you want for your birthday? we are thinking about a cake and a movie with the family',
+  'em ơi mai đi học nhớ mang sách toán nhé, cô bảo kiểm tra đấy',
+  'anh ơi tối nay mình đi ăn không, em đói quá rồi',
+  'ko biết nữa, để mình hỏi mẹ đã rồi trả lời bạn sau nha',
+  'hôm nay trường mình được nghỉ sớm nên mình về nhà chơi game với em trai',
+  'bạn làm bài tập tiếng anh chưa, cho mình xem với, mình không hiểu câu cuối',
+  'chị ơi cuối tuần này cả nhà mình về quê thăm ông bà, chị có đi không',
+  'tớ vừa xem phim đó rồi, hay lắm, bạn nên xem đi, có gì mai kể tiếp nhé',
+  'mình đang ở thư viện với mấy bạn trong lớp, làm xong bài là về ngay',
+  'ok vậy hẹn gặp lại ở lớp học thêm nhé, nhớ đến đúng giờ đó',
+  'bố mẹ mình đi làm về muộn nên tối nay mình tự nấu cơm, bạn có muốn qua ăn cùng không',
+];
+
+/**
+ * Most matching work imported rules may do on `IMPORT_COST_SAMPLE` (`matchWork` units), as a multiple of what all
+ * bundled rules do there (6,710 units in December 2026), and at least `MIN_IMPORT_WORK`. Rules that work more would
+ * slow every chat down, and at run time they would run out of their time budget and be cut short
+ * (lib/engine/matcher.ts). A pattern anchored on a word ordinary chat seldom uses costs nothing here; one anchored
+ * on "you" without gaps costs a few hundred.
+ */
+export const MAX_IMPORT_WORK_PER_BUNDLED = 2;
+export const MIN_IMPORT_WORK = 20_000;
 
 export interface ImportedFile {
   name: string;
@@ -57,12 +96,9 @@ export async function validateCustomRuleFiles(files: readonly ImportedFile[], bu
     problems.push(`${fileOf.get(failure.ruleId) ?? failure.ruleId}: ${field}: "${failure.example}" ${what}`);
   }
   if (problems.length) return { ok: false, problems };
-  try {
-    createEngine(withCustomRules(bundled, pack.rules));
-  } catch (error) {
-    if (error instanceof RuleCompileError) return { ok: false, problems: error.problems.map((p) => `${fileOf.get(p.ruleId) ?? p.ruleId}: patterns: ${p.message}`) };
-    throw error;
-  }
+  // Patterns compiled already (loadRulePack); what is left to check is what matching them would cost.
+  const costly = importCostProblems(bundled, pack, fileOf);
+  if (costly.length) return { ok: false, problems: costly };
   const rules: Rule[] = pack.rules;
   return {
     ok: true,
@@ -78,4 +114,30 @@ export async function validateCustomRuleFiles(files: readonly ImportedFile[], bu
       rules,
     },
   };
+}
+
+/** The bundled rules' matching work on `IMPORT_COST_SAMPLE`, per bundled pack (compiling it takes ~100 ms). */
+const bundledWork = new WeakMap<RulePack, number>();
+
+/** Why the imported rules cost too much to match on ordinary chat (none when they do not). */
+function importCostProblems(bundled: RulePack, imported: RulePack, fileOf: ReadonlyMap<string, string>): string[] {
+  let baseline = bundledWork.get(bundled);
+  if (baseline === undefined) {
+    baseline = measureWork(new CompiledRuleSet(bundled), IMPORT_COST_SAMPLE).work;
+    bundledWork.set(bundled, baseline);
+  }
+  const allowed = Math.max(MIN_IMPORT_WORK, Math.round(baseline * MAX_IMPORT_WORK_PER_BUNDLED));
+  const compiled = new CompiledRuleSet(imported, undefined, { importedRuleIds: imported.rules.map((rule) => rule.id) });
+  const measured = measureWork(compiled, IMPORT_COST_SAMPLE, allowed);
+  if (!measured.capped && measured.work <= allowed) return [];
+  const total = measured.capped ? `over ${allowed.toLocaleString('en')}` : measured.work.toLocaleString('en');
+  return measured.byRule
+    .filter((entry) => entry.work > 0)
+    .slice(0, 5)
+    .map(
+      (entry) =>
+        `${fileOf.get(entry.ruleId) ?? entry.ruleId}: patterns: too costly to match: on a fixed sample of ordinary chat the imported rules do ${total} units of ` +
+        `matching work (this rule ${entry.work.toLocaleString('en')}); at most ${allowed.toLocaleString('en')} are allowed, and all bundled rules together do ` +
+        `${baseline.toLocaleString('en')}. Anchor each pattern on a word ordinary chat seldom uses, and use fewer gaps and optional groups`,
+    );
 }

@@ -5,6 +5,7 @@
  * There is no marker for one's own messages: the author is compared with the account shown in the user panel.
  */
 import { chain, findBack, textOf } from './dom';
+import { DISCORD_HOSTS } from './hosts';
 import { fromIso } from './time';
 import type { ConversationInfo, ExtractedMessage, SiteAdapter } from './types';
 
@@ -65,7 +66,7 @@ function selfName(doc: Document, now: number): string | undefined {
 
 export const discordAdapter: SiteAdapter = {
   id: 'discord',
-  matches: (url) => url.hostname === 'discord.com' && url.pathname.startsWith('/channels/'),
+  matches: (url) => DISCORD_HOSTS.includes(url.hostname) && url.pathname.startsWith('/channels/'),
   conversation(doc, url): ConversationInfo | null {
     // /channels/@me/<channel> (direct messages) or /channels/<guild>/<channel>.
     const [, , guild, channel] = url.pathname.split('/');

@@ -5,6 +5,7 @@
  * in the DOM, so ids are hashes of sender, time label and text (the scanner separates true duplicates).
  */
 import { chain, hashId, pathAfter, textOf } from './dom';
+import { FACEBOOK_HOSTS } from './hosts';
 import { clockOnDay, parseDayLabel } from './time';
 import type { ConversationInfo, ExtractContext, ExtractedMessage, SiteAdapter } from './types';
 
@@ -59,7 +60,7 @@ export const messengerAdapter: SiteAdapter = {
   id: 'messenger',
   hashedIds: true,
   matches: (url) =>
-    url.hostname === 'www.messenger.com' || (url.hostname === 'www.facebook.com' && url.pathname.startsWith('/messages')),
+    url.hostname === 'www.messenger.com' || (FACEBOOK_HOSTS.includes(url.hostname) && url.pathname.startsWith('/messages')),
   conversation(doc, url): ConversationInfo | null {
     const thread = threadIdOf(url);
     const log = MESSENGER_SELECTORS.log.first(doc);

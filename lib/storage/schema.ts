@@ -190,6 +190,8 @@ export const PinLockSchema = z.object({
   /** base64 of the 32-byte derived key */
   hash: z.string().min(40).max(200),
   createdAt: z.number(),
+  /** The shortest PIN allowed when it was set (6 since issue 15; missing on older locks, whose PIN may be 4 digits). */
+  minLength: z.number().int().min(1).max(64).optional(),
 });
 export type PinLock = z.infer<typeof PinLockSchema>;
 
@@ -197,4 +199,6 @@ export type PinLock = z.infer<typeof PinLockSchema>;
 export interface TabState {
   conversationKey: string;
   risk: ConversationRisk;
+  /** Messages of the open conversation whose analysis was cut short (the popup says so). */
+  truncated?: number;
 }

@@ -6,9 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { DEMO_BUILD_MODE } from '../../lib/sites/hosts';
 import { findChromium } from './chromium';
 
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+/**
+ * The demo build (`npx wxt build --mode demo`, `buildDemoExtension`): the production build without the local demo
+ * hosts would not run on the demo chat (lib/sites/hosts.ts DEMO_MATCHES).
+ */
+export const EXTENSION_DIR = resolve(import.meta.dirname, `../../.output/chrome-mv3-${DEMO_BUILD_MODE}`);
+export const DEMO_BUILD_COMMAND = ['npx', 'wxt', 'build', '--mode', DEMO_BUILD_MODE];
 
 export interface ExtensionBrowser {
   context: BrowserContext;

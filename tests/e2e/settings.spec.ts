@@ -7,7 +7,7 @@ import { pointPopupAt } from '../../scripts/screenshots';
 import type { ExtensionBrowser } from '../../scripts/support/extension-browser';
 import { eventually, expect, storedConversations, test } from './fixtures';
 
-const PIN = '2468';
+const PIN = '246813';
 
 async function storedSettings(extension: ExtensionBrowser): Promise<Record<string, unknown>> {
   return extension.serviceWorker.evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>);
@@ -109,6 +109,28 @@ tests:
     - "tell your mom I said hi"
     - "secret santa at the club"
 `;
+
+test('the PIN lockout survives a reload, and the settings say private windows are not checked (issue 15, point 6)', async ({ extension }) => {
+  const options = await extension.context.newPage();
+  await options.goto(`chrome-extension://${extension.extensionId}/options.html`);
+  // Playwright's Chromium does not let extensions into incognito windows: the page says so.
+  await expect(options.getByTestId('incognito')).toContainText('Private (incognito) windows are not checked', { timeout: 20_000 });
+  await setPin(options);
+  await options.getByTestId('lock-now').click();
+  await expect(options.getByTestId('lock-status')).toHaveAttribute('data-state', 'locked');
+  for (let i = 0; i < 5; i++) {
+    await options.getByTestId('pin-input').fill(`11111${i}`);
+    await options.getByTestId('pin-submit').click();
+    await expect(options.getByTestId('pin-prompt')).toContainText(/not right/);
+    await options.getByTestId('pin-prompt').locator('[role="alert"]').evaluate((node) => (node.textContent = ''));
+  }
+  // A reload used to forget the wrong tries: now the right PIN must wait too.
+  await options.reload();
+  await options.getByTestId('pin-input').fill(PIN);
+  await options.getByTestId('pin-submit').click();
+  await expect(options.getByTestId('pin-prompt')).toContainText('Too many tries');
+  await expect(options.getByTestId('lock-status')).toHaveAttribute('data-state', 'locked');
+});
 
 test('a custom rule file is validated: an invalid one gets a precise error and changes nothing', async ({ extension }) => {
   const options = await extension.context.newPage();

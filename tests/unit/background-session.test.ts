@@ -100,3 +100,14 @@ function levelAbove(a: string, b: string): boolean {
   const order = ['none', 'low', 'medium', 'high', 'critical'];
   return order.indexOf(a) > order.indexOf(b);
 }
+
+describe('ChatSession: analysis cut short is counted (issue 15, point 2)', () => {
+  it('counts the messages whose analysis was cut short, per conversation, for the popup', async () => {
+    const session = new ChatSession(engine, 5);
+    expect((await session.process(ref, [{ id: 'a', text: 'hello there', from: 'other' }])).truncated).toBe(0);
+    // Past 64 windows of 4,000 characters: the engine says it stopped.
+    const huge = "don't tell your parents ".repeat(12_000);
+    expect((await session.process(ref, [{ id: 'b', text: huge, from: 'other' }])).truncated).toBe(1);
+    expect((await session.process(ref, [{ id: 'c', text: 'ok', from: 'other' }])).truncated).toBe(1);
+  });
+});

@@ -20,6 +20,7 @@ const TRICKY = [
   '😀', '📸', '🤫', '👨‍👩‍👧', '🇻🇳', // emoji (mapped, unmapped, ZWJ sequence, flag)
   "'", '’', 'ʼ', '@', '$', '!', '?', '？', ' ', '\n', '\t', // in-word symbols and breaks
   'Đ', 'đ', 'ơ', 'ư', 'ẫ', 'а', 'о', 'ο', 'ı', 'İ', 'ß', 'ﬁ', 'Ⅻ', '①', // letters that change under NFKC/case/homoglyphs
+  'ⓓ', 'Ⓓ', '⒟', '🄓', '🄳', '🅓', '🅳', 'ᴅ', 'ꜱ', 'ǝ', 'ɐ', 'ʎ', 'ɹ', '∀', '¿', 'sǝpnu puǝs', // enclosed, small capitals, flip text
   '<img src=x onerror=alert(1)>', '</script>', 'javascript:', '&amp;', // markup is plain text to the engine
   'dont tell', 'ko dc noi vs bme', 'h0tel', 's3nd n00dz', 't e l e g r a m', 'pleeease', 'kho6ng', 'dduwowcj', '500k',
 ];
@@ -39,13 +40,15 @@ describe('normalisation (property)', () => {
     fc.assert(
       fc.property(chatText, (text) => {
         const tokens = tokenize(text);
-        let previousEnd = 0;
+        let previous = { start: 0, end: 0 };
         for (const token of tokens) {
           expect(token.raw.length).toBeGreaterThan(0);
           expect(inside(token.start, token.end, text), `${token.start}..${token.end} of ${text.length}`).toBe(true);
           expect(token.start).toBeLessThan(token.end);
-          expect(token.start).toBeGreaterThanOrEqual(previousEnd);
-          previousEnd = token.end;
+          // After the previous token, or (words of a run shown backwards, read in the order shown) on its same span.
+          const sameRun = token.start === previous.start && token.end === previous.end;
+          expect(sameRun || token.start >= previous.end, `${token.start}..${token.end} after ${previous.start}..${previous.end}`).toBe(true);
+          previous = token;
         }
       }),
       { numRuns: 400 },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../lib/engine';
 import { foldDiacritics, getView, normalizeForDisplay, normalizeMessage, squeeze, tokenize, wordSpanToOriginal } from '../../lib/engine/normalize';
+import { loadBundledRules } from '../../lib/node/rule-files';
 
 const en = (text: string) => normalizeForDisplay(text, 'en');
 const vi = (text: string) => normalizeForDisplay(text, 'vi');
@@ -68,7 +70,9 @@ describe('normalisation', () => {
   it('removes zero-width and bidi control characters without splitting the word', () => {
     expect(en('tele\u200Bgram')).toBe('telegram');
     expect(en('sn\u200Dap\uFEFF')).toBe('snap');
-    expect(en('se\u202End')).toBe('send');
+    // A left-to-right override or embedding does not reorder Latin letters (a right-to-left override does: below).
+    expect(en('se\u202Dnd')).toBe('send');
+    expect(en('se\u202And')).toBe('send');
   });
 
   it('maps Cyrillic and Greek look-alike letters to Latin', () => {
@@ -118,5 +122,68 @@ describe('normalisation', () => {
   it('tokenises astral characters and long texts without throwing', () => {
     expect(() => tokenize('𝓗𝓸𝓽𝓮𝓵 '.repeat(1000))).not.toThrow();
     expect(en('𝓗𝓸𝓽𝓮𝓵')).toBe('hotel');
+  });
+});
+
+describe('letters dressed up to dodge the rules (issue 15, point 7)', () => {
+  it('reads circled, parenthesised and squared letters as plain letters', () => {
+    expect(en('ⓓⓔⓛⓔⓣⓔ ⓘⓣ')).toBe('delete it');
+    expect(en('ⓈⒺⓃⒹ ⓝⓤⓓⓔⓢ')).toBe('send nudes');
+    expect(en('⒟⒠⒧⒠⒯⒠ ⒤⒯')).toBe('delete it');
+    expect(en('🅳🅴🅻🅴🆃🅴 🅸🆃')).toBe('delete it');
+    expect(en('🄳🄴🄻🄴🅃🄴 🅘🅣 🄓🄞🄝🄔')).toBe('delete it done');
+    expect(en('send ⓝ ⓤ ⓓ ⓔ ⓢ')).toBe('send nudes');
+  });
+
+  it('reads small capitals as plain letters', () => {
+    expect(en('ꜱᴇɴᴅ ɴᴜᴅᴇꜱ')).toBe('send nudes');
+    expect(en('ᴅᴏɴᴛ ᴛᴇʟʟ ʏᴏᴜʀ ᴘᴀʀᴇɴᴛꜱ')).toBe('do not tel your parents');
+  });
+
+  it('reads upside-down text (flipped and written backwards) in reading order', () => {
+    // What "flip text" generators make of "send nudes" and "don't tell your mom".
+    expect(en('sǝpnu puǝs')).toBe('send nudes');
+    expect(en('ɯoɯ ɹnoʎ llǝʇ ʇ,uop')).toBe('do not tel your mom');
+    // One turned letter in an ordinary word is read as its letter.
+    expect(en('sǝnd it')).toBe('send it');
+  });
+
+  it('reads text written backwards behind a right-to-left override in reading order', () => {
+    // Shown as "send nudes" and "add me on telegram" by the browser.
+    expect(en('\u202Esedun dnes')).toBe('send nudes');
+    expect(en('ok \u202Emargelet no em dda\u202C thx')).toBe('ok ad me on telegram thx');
+    expect(vi('\u202Eteib ia ohc ion gnohk')).toBe('khong noi cho ai biet');
+  });
+
+  it('maps a match in reversed text back inside the reversed run', () => {
+    const text = 'ok \u202Emargelet no em dda\u202C thx';
+    const message = normalizeMessage(text);
+    const view = getView(message, 'en');
+    const start = view.words.indexOf('telegram');
+    const span = wordSpanToOriginal(view, message.tokens, { start, end: start + 1 });
+    expect(span.start).toBeGreaterThanOrEqual(3);
+    expect(span.end).toBeLessThanOrEqual(text.indexOf(' thx'));
+    expect(text.slice(span.start, span.end)).toContain('margelet');
+  });
+});
+
+describe('the bundled rules see through the dressed-up letters (issue 15, point 7)', () => {
+  const engine = createEngine(loadBundledRules());
+  const plain = "don't tell your parents about us";
+  const flip = (text: string): string => {
+    const turned: Record<string, string> = { a: 'ɐ', e: 'ǝ', t: 'ʇ', r: 'ɹ', y: 'ʎ', l: 'l', n: 'u', u: 'n', d: 'p', p: 'd', b: 'q', o: 'o', s: 's', "'": ',' };
+    return [...text].reverse().map((ch) => turned[ch] ?? ch).join('');
+  };
+  const circled = (text: string): string => text.replace(/[a-z]/g, (ch) => String.fromCodePoint(0x24d0 + ch.charCodeAt(0) - 97));
+  const negativeSquared = (text: string): string => text.replace(/[a-z]/g, (ch) => String.fromCodePoint(0x1f170 + ch.charCodeAt(0) - 97));
+
+  it('flags the same message written in each disguise', () => {
+    const expected = engine.analyze(plain).map((f) => f.ruleId);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const disguised of [circled(plain), negativeSquared(plain), flip(plain), '\u202E' + [...plain].reverse().join(''), 'ᴅᴏɴ\'ᴛ ᴛᴇʟʟ ʏᴏᴜʀ ᴘᴀʀᴇɴᴛꜱ ᴀʙᴏᴜᴛ ᴜꜱ']) {
+      const findings = engine.analyze(disguised);
+      expect(findings.map((f) => f.ruleId), disguised).toEqual(expected);
+      for (const f of findings) expect(disguised.slice(f.start, f.end)).toBe(f.matched);
+    }
   });
 });

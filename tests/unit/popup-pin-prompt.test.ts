@@ -10,7 +10,7 @@ async function settle(check: () => boolean): Promise<void> {
 
 describe('pinPrompt', () => {
   it('is labelled, rejects a wrong PIN with a message and accepts the right one', async () => {
-    const lock = await createPinLock('2468', { iterations: 100_000 });
+    const lock = await createPinLock('246813', { iterations: 100_000 });
     const onSuccess = vi.fn();
     const form = pinPrompt({ language: 'en', lock, purpose: 'Parent PIN to pause', submitText: 'Pause', onSuccess });
     document.body.append(form);
@@ -25,14 +25,14 @@ describe('pinPrompt', () => {
     expect(error.textContent).toBe('That PIN is not right. Try again.');
     expect(onSuccess).not.toHaveBeenCalled();
 
-    input.value = '2468';
+    input.value = '246813';
     form.requestSubmit();
     await settle(() => onSuccess.mock.calls.length > 0);
     expect(onSuccess).toHaveBeenCalledOnce();
   });
 
   it('shows text as text: nothing in the purpose becomes HTML', async () => {
-    const lock = await createPinLock('2468', { iterations: 100_000 });
+    const lock = await createPinLock('246813', { iterations: 100_000 });
     const form = pinPrompt({ language: 'vi', lock, purpose: '<img src=x>', submitText: 'OK', onSuccess: () => undefined, onCancel: () => undefined });
     expect(form.querySelector('img')).toBeNull();
     expect(form.querySelector('label')?.textContent).toBe('<img src=x>');

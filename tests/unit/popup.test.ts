@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPopupModel } from '../../lib/popup/model';
 import { PAUSED_FOREVER } from '../../lib/settings/sites';
+import { patternHost, withdrawnChatSites } from '../../lib/sites/hosts';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/storage/schema';
 import { fakePolice } from '../fixtures/report/conversations';
 
@@ -25,6 +26,26 @@ describe('popup model', () => {
     expect(model.recent).toHaveLength(1);
     expect(model.recent[0]).toMatchObject({ key: fakePolice.key, level: 'critical', reasons: 'posing as an authority, asking for secrecy, asking for money' });
     expect(model.recent[0].flaggedCount).toBe('3 flagged messages');
+  });
+
+  it('says when messages of the open conversation were not checked completely (issue 15, point 2)', () => {
+    const state = { conversationKey: fakePolice.key, risk: fakePolice.risk };
+    expect(buildPopupModel({ ...base, tabState: state }).truncatedText).toBeNull();
+    const model = buildPopupModel({ ...base, tabState: { ...state, truncated: 3 } });
+    expect(model.truncatedText).toBe('Messages here not checked completely: 3 (too long, or imported rules too slow). Warning signs in them may be missed.');
+    expect(buildPopupModel({ ...base, language: 'vi', tabState: { ...state, truncated: 3 } }).truncatedText).toMatch(/^Số tin nhắn ở đây chưa được kiểm tra hết: 3/);
+  });
+
+  it('says scanning is off when the browser\'s site access was withdrawn, not "No chat open" (issue 15, point 6)', async () => {
+    // Without access the browser hides the tab's address from the extension.
+    const hidden = { ...base, tabUrl: undefined };
+    expect(buildPopupModel(hidden)).toMatchObject({ status: 'no-tab', statusText: 'No chat open', accessText: null, canRestoreAccess: false });
+    const withdrawn = await withdrawnChatSites((pattern) => Promise.resolve(!['web.whatsapp.com', 'discord.com'].includes(patternHost(pattern))));
+    expect(withdrawn).toEqual(['https://web.whatsapp.com/*', 'https://discord.com/channels/*']);
+    const model = buildPopupModel({ ...hidden, withdrawnHosts: withdrawn.map(patternHost) });
+    expect(model).toMatchObject({ status: 'no-access', statusText: 'Scanning is off: site access was withdrawn', canRestoreAccess: true });
+    expect(model.accessText).toMatch(/withdrawn in the browser.*: web\.whatsapp\.com, discord\.com\. To turn checking back on, press “Allow again”/);
+    expect(buildPopupModel({ ...hidden, language: 'vi', withdrawnHosts: ['web.whatsapp.com'] }).statusText).toBe('Đã ngừng kiểm tra: quyền truy cập trang đã bị thu hồi');
   });
 
   it('shows a pause with its end, and a site switched off in the settings', () => {

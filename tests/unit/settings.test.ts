@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RulePack } from '../../lib/engine/rule-schema';
 import { MAX_RULE_FILE_BYTES, validateCustomRuleFiles } from '../../lib/settings/custom-rules';
-import { checkPin, createPinLock, isValidPin, PinAttempts, LOCKOUT_MS, MAX_ATTEMPTS } from '../../lib/settings/pin';
+import { checkPin, createPinLock, isValidNewPin, mayBeShortPin, PinAttempts, LOCKOUT_MS, MAX_ATTEMPTS } from '../../lib/settings/pin';
 import { applyPolicy, managedFields, parsePolicy } from '../../lib/settings/policy';
 import { activePauses, chatSiteHosts, PAUSED_FOREVER, siteState } from '../../lib/settings/sites';
 import { parseCustomRules, withCustomRules } from '../../lib/storage/custom-rules';
@@ -10,33 +10,66 @@ import { DEFAULT_SETTINGS, PinLockSchema } from '../../lib/storage/schema';
 
 describe('parent PIN', () => {
   it('derives a PBKDF2 key and never stores the PIN', async () => {
-    const lock = await createPinLock('2468', { iterations: 100_000, now: 5 });
+    const lock = await createPinLock('246813', { iterations: 100_000, now: 5 });
     expect(PinLockSchema.parse(lock)).toEqual(lock);
-    expect(JSON.stringify(lock)).not.toContain('2468');
+    expect(JSON.stringify(lock)).not.toContain('246813');
     expect(lock).toMatchObject({ algorithm: 'PBKDF2-SHA-256', iterations: 100_000, createdAt: 5 });
-    expect(await checkPin(lock, '2468')).toBe(true);
-    expect(await checkPin(lock, '2469')).toBe(false);
+    expect(await checkPin(lock, '246813')).toBe(true);
+    expect(await checkPin(lock, '246913')).toBe(false);
     expect(await checkPin(lock, '')).toBe(false);
     // A fresh salt each time: the same PIN gives a different stored hash.
-    const again = await createPinLock('2468', { iterations: 100_000 });
+    const again = await createPinLock('246813', { iterations: 100_000 });
     expect(again.hash).not.toBe(lock.hash);
   });
 
-  it('accepts 4 to 12 digits only', async () => {
-    expect(['1234', '123456789012'].every(isValidPin)).toBe(true);
-    expect(['123', '1234567890123', 'abcd', '12 34', ''].some(isValidPin)).toBe(false);
-    await expect(createPinLock('12a4')).rejects.toThrow(/4 to 12 digits/);
+  it('asks new PINs for 6 to 12 digits or a passphrase, and still checks an existing 4-digit PIN (issue 15, point 6)', async () => {
+    expect(['123456', '123456789012', 'correct horse', 'ngựa đúng pin 7'].every(isValidNewPin)).toBe(true);
+    expect(['1234', '12345', '1234567890123', 'abcd', 'short1', '', ' '.repeat(10), 'x'.repeat(65)].some(isValidNewPin)).toBe(false);
+    await expect(createPinLock('1234')).rejects.toThrow(/6 to 12 digits or a passphrase/);
+    // A lock made before the rule (4 digits, no minLength) keeps working, and says it may be short.
+    const salt = crypto.getRandomValues(new Uint8Array(16));
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('2468'), 'PBKDF2', false, ['deriveBits']);
+    const bits = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: 100_000 }, key, 256));
+    const legacy = PinLockSchema.parse({ algorithm: 'PBKDF2-SHA-256', iterations: 100_000, salt: Buffer.from(salt).toString('base64'), hash: Buffer.from(bits).toString('base64'), createdAt: 1 });
+    expect(await checkPin(legacy, '2468')).toBe(true);
+    expect(await checkPin(legacy, '2469')).toBe(false);
+    expect(mayBeShortPin(legacy)).toBe(true);
+    expect(mayBeShortPin(await createPinLock('246813', { iterations: 100_000 }))).toBe(false);
+    const passphrase = await createPinLock('blue cat on the roof', { iterations: 100_000 });
+    expect(await checkPin(passphrase, 'blue cat on the roof')).toBe(true);
+    expect(await checkPin(passphrase, 'blue cat on the roo')).toBe(false);
   });
 
-  it('makes the page wait after too many wrong PINs in a row', () => {
+  it('makes every page wait after too many wrong PINs in a row, also after a reload (kept in storage)', async () => {
     let now = 0;
-    const attempts = new PinAttempts(() => now);
-    for (let i = 0; i < MAX_ATTEMPTS - 1; i++) attempts.record(false);
-    expect(attempts.waitMs()).toBe(0);
-    attempts.record(false);
-    expect(attempts.waitMs()).toBe(LOCKOUT_MS);
+    let stored: unknown = null;
+    const store = {
+      load: () => Promise.resolve(stored),
+      save: (value: unknown) => {
+        stored = structuredClone(value);
+        return Promise.resolve();
+      },
+    };
+    const attempts = new PinAttempts(store, () => now);
+    for (let i = 0; i < MAX_ATTEMPTS - 1; i++) await attempts.record(false);
+    expect(await attempts.waitMs()).toBe(0);
+    await attempts.record(false);
+    expect(await attempts.waitMs()).toBe(LOCKOUT_MS);
+    // A reloaded page (a new counter over the same storage) still waits.
+    const reloaded = new PinAttempts(store, () => now);
+    expect(await reloaded.waitMs()).toBe(LOCKOUT_MS);
     now += LOCKOUT_MS;
-    expect(attempts.waitMs()).toBe(0);
+    expect(await reloaded.waitMs()).toBe(0);
+    // The next lockout in a row lasts twice as long; a right PIN clears it all.
+    for (let i = 0; i < MAX_ATTEMPTS; i++) await reloaded.record(false);
+    expect(await attempts.waitMs()).toBe(2 * LOCKOUT_MS);
+    now += 2 * LOCKOUT_MS;
+    await attempts.record(true);
+    for (let i = 0; i < MAX_ATTEMPTS; i++) await attempts.record(false);
+    expect(await attempts.waitMs()).toBe(LOCKOUT_MS);
+    // Damaged storage does not unlock anything, nor throw.
+    stored = { failures: 'many' };
+    expect(await new PinAttempts(store, () => now).waitMs()).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { adapterFor, adapterForPage } from '../../lib/sites';
 import { cleanText, hashId, lastCompound, queryAll, SelectorChain, textOf } from '../../lib/sites/dom';
-import { CHAT_SITE_MATCHES, CONTENT_SCRIPT_MATCHES } from '../../lib/sites/hosts';
+import { CHAT_SITE_MATCHES, CONTENT_SCRIPT_MATCHES, LAUNCHER_MATCHES, launcherWantsChat } from '../../lib/sites/hosts';
 import { loadPage } from './sites-fixtures';
 
 describe('adapterFor / adapterForPage', () => {
@@ -18,6 +18,29 @@ describe('adapterFor / adapterForPage', () => {
     ['http://127.0.0.1:5173/demo/', 'demo'],
   ])('%s → %s', (url, id) => {
     expect(adapterFor(new URL(url))?.id).toBe(id);
+  });
+
+  it('covers Discord\'s canary and PTB builds and Facebook\'s m. and web. hosts (issue 15, point 7)', () => {
+    const pages = [
+      ['https://canary.discord.com/channels/@me/123', 'discord'],
+      ['https://ptb.discord.com/channels/123/456', 'discord'],
+      ['https://m.facebook.com/messages/t/123', 'messenger'],
+      ['https://web.facebook.com/messages/t/123', 'messenger'],
+    ] as const;
+    const matchesPattern = (pattern: string, url: URL): boolean => {
+      const [, scheme, host, path] = /^(\w+):\/\/([^/]+)(\/.*)$/.exec(pattern) ?? [];
+      const pathPattern = new RegExp('^' + path.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '*' ? '.*' : '\\' + c)) + '$');
+      return url.protocol === `${scheme}:` && url.hostname === host && pathPattern.test(url.pathname);
+    };
+    for (const [page, id] of pages) {
+      const url = new URL(page);
+      expect(adapterFor(url)?.id, page).toBe(id);
+      expect(CONTENT_SCRIPT_MATCHES.some((pattern) => matchesPattern(pattern, url)), page).toBe(true);
+      expect(launcherWantsChat(url), page).toBe(true);
+      expect(LAUNCHER_MATCHES.some((pattern) => matchesPattern(pattern, new URL(url.origin + '/'))), page).toBe(true);
+    }
+    expect(adapterFor(new URL('https://evil-discord.com/channels/1/2'))).toBeUndefined();
+    expect(adapterFor(new URL('https://m.facebook.com.evil.example/messages/t/1'))).toBeUndefined();
   });
 
   it('app pages without a chat have no adapter (the chat launcher covers them)', () => {
