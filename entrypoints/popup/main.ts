@@ -122,6 +122,21 @@ function draw(): void {
     status.append(
       el('div', { testid: 'current-level', className: 'current' }, el('span', t(language, 'popupCurrentLabel') + ' '), el('span', { text: model.current.levelText, className: `level level-${model.current.level}` })),
     );
+    const pattern = model.current.pattern;
+    if (pattern) {
+      // The named script and the advice that fits it come first: they say more than the list of warning signs.
+      status.append(
+        el(
+          'div',
+          { testid: 'pattern', className: 'pattern' },
+          el('p', { text: pattern.headline, className: 'pattern-headline', testid: 'pattern-headline' }),
+          el('h3', { text: t(language, 'patternAdviceTitle'), className: 'pattern-title' }),
+          el('ol', { className: 'pattern-advice', testid: 'pattern-advice' }, ...pattern.advice.map((line) => el('li', line))),
+          el('h3', { text: t(language, 'patternStepsSeen'), className: 'pattern-title' }),
+          el('ol', { className: 'pattern-steps', testid: 'pattern-steps' }, ...pattern.steps.map((name) => el('li', name))),
+        ),
+      );
+    }
   }
 
   if (model.accessText) status.append(el('div', { text: model.accessText, className: 'meta', testid: 'access-withdrawn' }));

@@ -28,7 +28,8 @@ import {
   type Report,
   type VerifyProblem,
 } from '../../lib/report';
-import { LEVEL_COLORS } from '../../lib/report/format';
+import { LEVEL_COLORS, stepMarks, type StepMark } from '../../lib/report/format';
+import { patternSummary } from '../../lib/i18n/script-text';
 import { allFindings, isFlagged, jsonSize, STORAGE_CAP_BYTES, type ConversationMap } from '../../lib/storage/conversations';
 import { deleteDismissals, loadConversations, loadDismissals, loadPinLock, loadSettings } from '../../lib/storage/items';
 import type { Dismissals, PinLock, Settings, StoredConversation, StoredMessage } from '../../lib/storage/schema';
@@ -233,10 +234,10 @@ function listSection(list: StoredConversation[]): HTMLElement {
 // ---------------------------------------------------------------------------------------------------------------
 // Conversation view
 
-function timelineChart(conversation: StoredConversation): SVGSVGElement {
+function timelineChart(conversation: StoredConversation, marks: readonly StepMark[]): SVGSVGElement {
   const points = riskTimeline(conversation, state.settings.sensitivity);
   const flagged = new Set(conversation.messages.flatMap((m, i) => (isFlagged(m) ? [i] : [])));
-  const g = timelineGeometry(points, flagged, { sensitivity: state.settings.sensitivity, width: 560, height: 130 });
+  const g = timelineGeometry(points, flagged, { sensitivity: state.settings.sensitivity, width: 560, height: 130, marks: marks.map((m) => m.messageIndex) });
   const peak = points.reduce<RiskLevel>((top, p) => (RISK_LEVELS.indexOf(p.level) > RISK_LEVELS.indexOf(top) ? p.level : top), 'none');
   const label = tr('printTimelineLabel', { count: points.length, level: levelName(state.language, peak) });
   const chart = svg('svg', { viewBox: `0 0 ${g.width} ${g.height}`, role: 'img', 'aria-label': label, class: 'timeline' });
@@ -252,7 +253,35 @@ function timelineChart(conversation: StoredConversation): SVGSVGElement {
   }
   chart.append(svg('polyline', { points: g.points, fill: 'none', class: 'chart-line', 'stroke-width': 2 }));
   for (const dot of g.dots) chart.append(svg('circle', { cx: dot.x, cy: dot.y, r: 4, fill: LEVEL_COLORS[dot.level] }));
+  g.marks.forEach((mark, i) => {
+    // Where a step of the known script first appeared: a numbered line, its step names as the tooltip.
+    const group = svg('g', { class: 'step-mark', 'data-message-index': mark.messageIndex });
+    const tip = svg('title', {});
+    tip.textContent = marks[i].labels.join('; ');
+    const number = svg('text', { x: mark.x, y: 10, 'text-anchor': 'middle', 'font-size': 10, 'font-weight': 600, class: 'step-number' });
+    number.textContent = marks[i].numbers;
+    group.append(tip, svg('line', { x1: mark.x, x2: mark.x, y1: 12, y2: g.height, class: 'step-line', 'stroke-dasharray': '2 3' }), number);
+    chart.append(group);
+  });
   return chart;
+}
+
+/** The known script the conversation follows: its name, its advice in order, the steps seen; null without one. */
+function patternPanel(conversation: StoredConversation, marks: readonly StepMark[]): HTMLElement | null {
+  const summary = conversation.risk.pattern && patternSummary(state.language, conversation.risk.pattern);
+  if (!summary) return null;
+  const panel = el(
+    'div',
+    { className: 'pattern', testid: 'pattern' },
+    el('p', { text: summary.headline, className: 'pattern-headline', testid: 'pattern-headline' }),
+    el('h3', tr('patternAdviceTitle')),
+    el('ol', { className: 'pattern-advice', testid: 'pattern-advice' }, ...summary.advice.map((line) => el('li', line))),
+  );
+  const steps = marks.flatMap((m) => m.labels);
+  if (steps.length) {
+    panel.append(el('h3', tr('patternStepsSeen')), el('ul', { className: 'pattern-steps', testid: 'pattern-steps' }, ...steps.map((label) => el('li', label))), el('p', { text: tr('patternStepsMarked'), className: 'hint' }));
+  }
+  return panel;
 }
 
 function fact(label: string, value: Node | string): HTMLElement[] {
@@ -314,7 +343,10 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
   }
   if ((conversation.titles?.length ?? 0) > 1) facts.append(...fact(tr('printTitles'), conversation.titles!.map((t) => `${t.title} (${when(t.at)})`).join('; ')));
   if (conversation.overBudget) facts.append(...fact('', tr('printNotKept', { count: conversation.overBudget.messages, date: when(conversation.overBudget.since) })));
-  const header = el('header', {}, el('h2', { text: conversation.title || conversation.key, className: 'title' }), facts);
+  const indexById = new Map(conversation.messages.map((m, i) => [m.id, i]));
+  const marks = stepMarks(language, conversation.risk.pattern, (id) => indexById.get(id));
+  const stepsAt = new Map(marks.map((m) => [m.messageIndex, m.labels]));
+  const header = el('header', {}, el('h2', { text: conversation.title || conversation.key, className: 'title' }), patternPanel(conversation, marks), facts);
   if (conversation.risk.categories.length) {
     header.append(
       el(
@@ -324,7 +356,7 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
       ),
     );
   }
-  const chart = el('figure', { className: 'chart' }, timelineChart(conversation), el('figcaption', tr('printRiskOverTime')));
+  const chart = el('figure', { className: 'chart' }, timelineChart(conversation, marks), el('figcaption', tr('printRiskOverTime')));
 
   const indexes = selectContext(conversation.messages, state.context);
   const list = el('ol', { className: 'messages', testid: 'messages' });
@@ -355,6 +387,7 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
     for (const category of new Set(allFindings(message).map((f) => f.category))) {
       li.append(el('p', { text: `${categoryName(language, category)}: ${categoryExplanation(language, category)}`, className: 'why' }));
     }
+    for (const label of stepsAt.get(index) ?? []) li.append(el('p', { text: label, className: 'step', testid: 'step-label' }));
     list.append(li);
   }
   if (conversation.messages.length > previous + 1) list.append(gap(conversation.messages.length - previous - 1));

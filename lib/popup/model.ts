@@ -1,6 +1,7 @@
 /** What the popup shows, computed without the DOM or `browser.*` so it can be tested directly. */
 import type { TabState } from '../storage/schema';
 import { categoryName, levelName, t, type UiLanguage } from '../i18n';
+import { patternSummary, type PatternSummary } from '../i18n/script-text';
 import type { RiskLevel } from '../engine/taxonomy';
 import { isoTime } from '../report/build';
 import { formatTime } from '../report/format';
@@ -19,7 +20,11 @@ export interface PopupModel {
   host: string | null;
   /** The page's origin, for "Watch this site" (https pages only). */
   origin: string | null;
-  current: { level: RiskLevel; levelText: string; text: string } | null;
+  /**
+   * The open conversation. `pattern`: the known script it follows (headline, the script's advice, the steps seen so
+   * far), shown first under the level; null when it follows none.
+   */
+  current: { level: RiskLevel; levelText: string; text: string; pattern: PatternSummary | null } | null;
   /** "3 messages here could not be checked completely…", when the open conversation's analysis was cut short. */
   truncatedText: string | null;
   recent: Array<{ key: string; title: string; site: string; level: RiskLevel; levelText: string; reasons: string; flaggedCount: string; when: string }>;
@@ -90,6 +95,7 @@ export function buildPopupModel(input: {
           level: input.tabState.risk.level,
           levelText: levelName(language, input.tabState.risk.level),
           text: t(language, 'currentLevel', { level: levelName(language, input.tabState.risk.level) }),
+          pattern: (input.tabState.risk.pattern && patternSummary(language, input.tabState.risk.pattern)) ?? null,
         }
       : null;
   const recent = flaggedConversations(input.conversations)

@@ -6,6 +6,7 @@ import { ConversationRiskTracker, SENSITIVITY_PRESETS } from '../engine/risk';
 import { levelRank, type RiskLevel, type Sensitivity } from '../engine/taxonomy';
 import type { UiLanguage } from '../i18n';
 import { allFindings, isFlagged } from '../storage/conversations';
+import { scriptText } from '../i18n/script-text';
 import type { StoredConversation, StoredMessage } from '../storage/schema';
 
 type Finding = StoredMessage['findings'][number];
@@ -21,6 +22,7 @@ import {
   type ReportFinding,
   type ReportMessage,
   type ReportParticipant,
+  type ReportPattern,
   type TimelinePoint,
 } from './schema';
 
@@ -205,6 +207,19 @@ function participantsOf(messages: readonly ReportMessage[]): ReportParticipant[]
     .sort((a, b) => (a.role === b.role ? b.messageCount - a.messageCount : a.role === 'self' ? -1 : 1));
 }
 
+/** The known script a conversation follows, named in the report's language (its ids when this build does not know it). */
+function patternOf(risk: StoredConversation['risk'], language: UiLanguage): ReportPattern | undefined {
+  const pattern = risk.pattern;
+  if (!pattern) return undefined;
+  const text = scriptText(language, pattern.script);
+  return {
+    script: pattern.script,
+    name: text?.name ?? pattern.script,
+    steps: pattern.steps.map((s) => ({ step: s.step, name: text?.steps[s.step] ?? s.step, messageId: s.messageId, from: s.from })),
+    total: pattern.total,
+  };
+}
+
 async function buildConversation(conversation: StoredConversation, options: BuildReportOptions, redactor: Redactor | null): Promise<ReportConversation> {
   const indexes = selectContext(conversation.messages, options.contextMessages);
   const messages: ReportMessage[] = [];
@@ -213,6 +228,7 @@ async function buildConversation(conversation: StoredConversation, options: Buil
     messages.push(...(await Promise.all(indexes.slice(start, start + 1000).map((index) => buildMessage(conversation, index, redactor)))));
   }
   const label = (text: string, from: 'self' | 'other' = 'other') => (redactor ? redactor.label(text, from) : text);
+  const pattern = patternOf(conversation.risk, options.language);
   return {
     key: conversation.key,
     site: conversation.site,
@@ -226,6 +242,7 @@ async function buildConversation(conversation: StoredConversation, options: Buil
     peakLevel: highest([conversation.peakLevel, conversation.risk.level]),
     score: conversation.risk.score,
     categories: [...conversation.risk.categories],
+    ...(pattern ? { pattern } : {}),
     reasons: conversation.risk.reasons.map((r) => ({ ...r, matched: label(r.matched, r.from) })),
     participants: participantsOf(messages),
     storedMessageCount: conversation.messages.length,

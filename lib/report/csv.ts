@@ -8,7 +8,7 @@
  * `-`, `@`, a tab or a carriage return) get a leading apostrophe; so does a cell that already starts with one, which
  * keeps the escaping reversible for `not-alone verify`.
  */
-import { categoryName, levelName } from '../i18n';
+import { categoryName, levelName, t } from '../i18n';
 import { encodeFindings, encodeRedactions, normaliseNewlines, sha256Hex } from './integrity';
 import { REPORT_SCHEMA_VERSION, type Report } from './schema';
 
@@ -35,10 +35,26 @@ export const CSV_COLUMNS = [
   'record_sha256',
   'redactions',
   'original_sha256',
+  'conversation_pattern',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 /** The columns of a schema version 1 file (before `redactions` and `original_sha256`). */
 export const CSV_COLUMNS_V1: readonly CsvColumn[] = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('redactions'));
+/** The columns of a schema version 2 file (before `conversation_pattern`). */
+export const CSV_COLUMNS_V2: readonly CsvColumn[] = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('conversation_pattern'));
+
+/** The columns a file of this schema version has. */
+export function csvColumnsOf(schemaVersion: number | null): readonly CsvColumn[] {
+  return schemaVersion === 1 ? CSV_COLUMNS_V1 : schemaVersion === 2 ? CSV_COLUMNS_V2 : CSV_COLUMNS;
+}
+
+/** "This looks like <script>: 3 of its 6 steps so far. Steps: <step>; <step>; …", or '' when it follows none. */
+function patternCell(report: Report, conversation: Report['conversations'][number]): string {
+  const pattern = conversation.pattern;
+  if (!pattern) return '';
+  const headline = t(report.language, 'patternHeadline', { name: pattern.name, seen: pattern.steps.length, total: pattern.total });
+  return t(report.language, 'patternCsvCell', { headline, steps: pattern.steps.map((s) => s.name).join('; ') });
+}
 
 const FORMULA_START = /^[=+\-@\t\r']/;
 
@@ -114,6 +130,7 @@ export function parseCsv(text: string): string[][] {
 export function csvRows(report: Report): string[][] {
   const rows: string[][] = [];
   for (const conversation of report.conversations) {
+    const pattern = patternCell(report, conversation);
     for (const message of conversation.messages) {
       const cells: Record<CsvColumn, string> = {
         conversation_key: conversation.key,
@@ -137,6 +154,7 @@ export function csvRows(report: Report): string[][] {
         record_sha256: message.sha256,
         redactions: encodeRedactions(message.redactions ?? []),
         original_sha256: message.originalSha256 ?? '',
+        conversation_pattern: pattern,
       };
       rows.push(CSV_COLUMNS.map((column) => cells[column]));
     }

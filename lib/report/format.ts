@@ -1,7 +1,8 @@
 /** Small presentation helpers shared by the printable report and the report page (pure). */
 import { SENSITIVITY_PRESETS } from '../engine/risk';
 import type { RiskLevel, Sensitivity } from '../engine/taxonomy';
-import type { UiLanguage } from '../i18n';
+import { t, type UiLanguage } from '../i18n';
+import { patternSummary } from '../i18n/script-text';
 import type { ReportFinding, TimelinePoint } from './schema';
 
 const LOCALES: Record<UiLanguage, string> = { en: 'en-GB', vi: 'vi-VN' };
@@ -56,13 +57,15 @@ export interface TimelineGeometry {
   thresholds: Array<{ level: RiskLevel; y: number; label: boolean }>;
   /** A dot for each flagged message. */
   dots: Array<{ x: number; y: number; level: RiskLevel; messageIndex: number }>;
+  /** A vertical mark at each of `options.marks` (messages where a step of a known script first appeared). */
+  marks: Array<{ x: number; messageIndex: number }>;
 }
 
 /** Layout of the small risk-over-time chart: x is the message's position, y the conversation's score (square root). */
 export function timelineGeometry(
   timeline: readonly TimelinePoint[],
   flaggedIndexes: ReadonlySet<number>,
-  options: { width?: number; height?: number; sensitivity?: Sensitivity } = {},
+  options: { width?: number; height?: number; sensitivity?: Sensitivity; marks?: readonly number[] } = {},
 ): TimelineGeometry {
   const width = options.width ?? 640;
   const height = options.height ?? 120;
@@ -89,5 +92,38 @@ export function timelineGeometry(
     dots: timeline
       .filter((p) => flaggedIndexes.has(p.messageIndex))
       .map((p) => ({ x: round(x(p.messageIndex)), y: round(y(p.score)), level: p.level, messageIndex: p.messageIndex })),
+    marks: (options.marks ?? []).map((messageIndex) => ({ x: round(x(messageIndex)), messageIndex })),
   };
+}
+
+/** The messages where steps of a known script first appeared, each with the numbers and labels of its steps. */
+export interface StepMark {
+  messageIndex: number;
+  /** "1" or "2,3" (two steps first seen in one message), drawn on the chart. */
+  numbers: string;
+  /** "Step 1: someone posing as police, prosecutor or court", one per step. */
+  labels: string[];
+}
+
+/**
+ * Where each step of the conversation's known script first appeared, for the risk chart and the message list.
+ * `indexOf` finds a message's index by its id (undefined: not shown, e.g. deleted). Empty without a known script.
+ */
+export function stepMarks(
+  language: UiLanguage,
+  pattern: { script: string; steps: ReadonlyArray<{ step: string; messageId: string }>; total: number } | undefined,
+  indexOf: (messageId: string) => number | undefined,
+): StepMark[] {
+  const summary = pattern && patternSummary(language, pattern);
+  if (!pattern || !summary) return [];
+  const byMessage = new Map<number, { numbers: number[]; labels: string[] }>();
+  pattern.steps.forEach((step, i) => {
+    const messageIndex = indexOf(step.messageId);
+    if (messageIndex === undefined) return;
+    const entry = byMessage.get(messageIndex) ?? { numbers: [], labels: [] };
+    entry.numbers.push(i + 1);
+    entry.labels.push(t(language, 'patternStepLabel', { number: i + 1, name: summary.steps[i] }));
+    byMessage.set(messageIndex, entry);
+  });
+  return [...byMessage.entries()].sort(([a], [b]) => a - b).map(([messageIndex, entry]) => ({ messageIndex, numbers: entry.numbers.join(','), labels: entry.labels }));
 }

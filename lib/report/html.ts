@@ -10,7 +10,8 @@
  */
 import { categoryName, helpLines, levelName, readerExplanation, siteName, t, type UiLanguage } from '../i18n';
 import { encodeFindings, encodeRedactions, normaliseNewlines, sha256Hex, ZERO_HASH } from './integrity';
-import { formatTime, highlightPieces, LEVEL_COLORS, timelineGeometry } from './format';
+import { patternSummary } from '../i18n/script-text';
+import { formatTime, highlightPieces, LEVEL_COLORS, stepMarks, timelineGeometry, type StepMark } from './format';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportConversation, type ReportMessage, type TimelinePoint } from './schema';
 import type { RiskLevel, Sensitivity } from '../engine/taxonomy';
 
@@ -86,8 +87,9 @@ export function timelineSvg(
   label: string,
   sensitivity: Sensitivity = 'balanced',
   levelLabel: (level: RiskLevel) => string = (level) => level,
+  marks: readonly StepMark[] = [],
 ): string {
-  const g = timelineGeometry(timeline, flaggedIndexes, { sensitivity });
+  const g = timelineGeometry(timeline, flaggedIndexes, { sensitivity, marks: marks.map((m) => m.messageIndex) });
   const parts = [
     `<svg class="timeline" role="img" aria-label="${escapeHtml(label)}" viewBox="0 0 ${g.width} ${g.height}" width="${g.width}" height="${g.height}" xmlns="http://www.w3.org/2000/svg">`,
     `<title>${escapeHtml(label)}</title>`,
@@ -99,10 +101,19 @@ export function timelineSvg(
     ),
     `<polyline points="${g.points}" fill="none" stroke="#0f766e" stroke-width="2"/>`,
     ...g.dots.map((d) => `<circle cx="${d.x}" cy="${d.y}" r="4" fill="${LEVEL_COLORS[d.level]}"/>`),
+    ...g.marks.map(
+      (m, i) =>
+        `<g class="step-mark" data-message-index="${m.messageIndex}"><title>${escapeHtml(marks[i].labels.join('; '))}</title>` +
+        `<line x1="${m.x}" x2="${m.x}" y1="12" y2="${g.height}" stroke="${STEP_COLOR}" stroke-dasharray="2 3" stroke-width="1"/>` +
+        `<text x="${m.x}" y="10" text-anchor="middle" font-size="9" font-weight="600" fill="${STEP_COLOR}">${escapeHtml(marks[i].numbers)}</text></g>`,
+    ),
     '</svg>',
   ];
   return parts.join('');
 }
+
+/** Colour of the marks where a step of a known script first appeared (not a risk level colour). */
+const STEP_COLOR = '#6d28d9';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -131,6 +142,11 @@ li.gap { color: #6b7280; font-style: italic; font-size: 9pt; margin: 4px 0; }
 p.text { margin: 2px 0; white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; }
 mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .why { font-size: 9pt; color: #92400e; margin: 2px 0; }
+.pattern { border: 2px solid #6d28d9; border-radius: 6px; padding: 6px 12px; margin: 6px 0 10px; break-inside: avoid; }
+.pattern-headline { font-weight: 700; font-size: 12pt; margin: 2px 0 4px; }
+.pattern h3 { margin: 6px 0 2px; font-size: 11pt; }
+.pattern ol { margin: 2px 0; }
+.step { font-size: 9pt; font-weight: 600; color: #6d28d9; margin: 2px 0; }
 .hash { font: 7.5pt/1.3 ui-monospace, "Cascadia Mono", Consolas, monospace; color: #6b7280; overflow-wrap: anywhere; }
 code, .mono { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; overflow-wrap: anywhere; }
 svg.timeline { max-width: 100%; height: auto; }
@@ -167,7 +183,7 @@ function senderLabel(ctx: Ctx, message: Pick<ReportMessage, 'from' | 'sender'>):
   return message.sender ? `${message.sender} (${role})` : role;
 }
 
-function messageHtml(ctx: Ctx, conversation: ReportConversation, message: ReportMessage, record: number): string {
+function messageHtml(ctx: Ctx, conversation: ReportConversation, message: ReportMessage, record: number, steps: readonly string[] = []): string {
   const attrs = [
     `class="msg ${message.from}${message.flagged ? ' flagged' : ''}"`,
     `data-record="${record}"`,
@@ -205,14 +221,34 @@ function messageHtml(ctx: Ctx, conversation: ReportConversation, message: Report
     `<li ${attrs.join(' ')}>` +
     `<div class="meta"><span class="sender">${escapeHtml(senderLabel(ctx, message))}</span> · ${when}${flaggedLabel}</div>` +
     `<p class="text" data-field="text">${text}</p>${excerpt(message.original, message.text.length)}${edits}${why}` +
+    steps.map((label) => `<p class="step">${escapeHtml(label)}</p>`).join('') +
     `<div class="hash">#${message.index} · ${escapeHtml(message.id)} · SHA-256 ${message.sha256}</div>` +
     (message.originalSha256 ? `<div class="hash redacted">${escapeHtml(t(ctx.language, 'printMessageRedacted', { hash: message.originalSha256 }))}</div>` : '') +
     '</li>'
   );
 }
 
+/** The known script the conversation follows: its name, then its advice in order, then the steps seen. */
+function patternHtml(ctx: Ctx, conversation: ReportConversation, marks: readonly StepMark[]): string {
+  const summary = conversation.pattern && patternSummary(ctx.language, conversation.pattern);
+  if (!conversation.pattern || !summary) return '';
+  const { language } = ctx;
+  const advice = summary.advice.map((line) => `<li>${escapeHtml(line)}</li>`).join('');
+  const steps = marks.flatMap((m) => m.labels.map((label) => `<li>${escapeHtml(label)} — #${m.messageIndex}</li>`)).join('');
+  return (
+    `<div class="pattern" data-script="${escapeHtml(conversation.pattern.script)}">` +
+    `<p class="pattern-headline">${escapeHtml(summary.headline)}</p>` +
+    `<h3>${escapeHtml(t(language, 'patternAdviceTitle'))}</h3><ol class="pattern-advice">${advice}</ol>` +
+    (steps ? `<h3>${escapeHtml(t(language, 'patternStepsSeen'))}</h3><ul class="pattern-steps">${steps}</ul><p class="small muted">${escapeHtml(t(language, 'patternStepsMarked'))}</p>` : '') +
+    '</div>'
+  );
+}
+
 function conversationHtml(ctx: Ctx, conversation: ReportConversation, firstRecord: number): string {
   const { language } = ctx;
+  const indexById = new Map(conversation.messages.map((m) => [m.id, m.index]));
+  const marks = stepMarks(language, conversation.pattern, (id) => indexById.get(id));
+  const stepsAt = new Map(marks.map((m) => [m.messageIndex, m.labels]));
   const flagged = new Set(conversation.messages.filter((m) => m.flagged).map((m) => m.index));
   const participants = conversation.participants
     .map((p) => `${escapeHtml(senderLabel(ctx, { from: p.role, sender: p.name }))} — ${escapeHtml(t(language, 'printMessageCount', { count: p.messageCount }))}`)
@@ -234,17 +270,18 @@ function conversationHtml(ctx: Ctx, conversation: ReportConversation, firstRecor
   let previous = -1;
   conversation.messages.forEach((message, i) => {
     if (message.index > previous + 1) items.push(`<li class="gap">${escapeHtml(t(language, 'printGap', { count: message.index - previous - 1 }))}</li>`);
-    items.push(messageHtml(ctx, conversation, message, firstRecord + i));
+    items.push(messageHtml(ctx, conversation, message, firstRecord + i, stepsAt.get(message.index)));
     previous = message.index;
   });
   if (conversation.storedMessageCount > previous + 1) items.push(`<li class="gap">${escapeHtml(t(language, 'printGap', { count: conversation.storedMessageCount - previous - 1 }))}</li>`);
   return (
     `<section class="conversation" data-conversation="${escapeHtml(conversation.key)}">` +
     `<h2>${escapeHtml(t(language, 'printConversation'))}: ${escapeHtml(conversation.title || conversation.key)}</h2>` +
+    patternHtml(ctx, conversation, marks) +
     `<table class="facts">${facts}</table>` +
     (categories ? `<h3>${escapeHtml(t(language, 'printCategories'))}</h3><ul>${categories}</ul>` : '') +
     `<h3>${escapeHtml(t(language, 'printRiskOverTime'))}</h3>` +
-    timelineSvg(conversation.timeline, flagged, chartLabel, ctx.report.settings.sensitivity, (level) => levelName(language, level)) +
+    timelineSvg(conversation.timeline, flagged, chartLabel, ctx.report.settings.sensitivity, (level) => levelName(language, level), marks) +
     `<p class="small muted">${escapeHtml(chartLabel)}</p>` +
     `<h3>${escapeHtml(t(language, 'printMessages'))}</h3>` +
     `<p class="small muted">${escapeHtml(t(language, 'printHowToRead'))}</p>` +

@@ -9,9 +9,11 @@ import { z } from 'zod';
 import { CATEGORY_IDS, LANGUAGES, RISK_LEVELS, SENSITIVITIES } from '../engine/taxonomy';
 
 export const REPORT_FORMAT = 'not-alone-report';
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 // Version 2 added what redaction hid (`messages[].redactions`, `originalSha256`, `settings.redaction.nameScope`) and
-// the CSV columns `redactions` and `original_sha256`; version-1 files are still read and checked as they were written.
+// the CSV columns `redactions` and `original_sha256`; version 3 the known script a conversation follows
+// (`conversations[].pattern`) and the CSV column `conversation_pattern`. Older files are still read and checked as
+// they were written.
 /** How `sha256` values are computed (see integrity.ts). Named so a future change cannot be confused with this one. */
 export const CANONICALIZATION = 'not-alone-canonical-json-1';
 
@@ -115,6 +117,28 @@ export const ReportReasonSchema = z.strictObject({
   contribution: z.number(),
 });
 
+/** The known manipulation script a conversation follows (rules/scripts), as far as it has shown. */
+export const ReportPatternSchema = z.strictObject({
+  /** The script's id (rules/scripts/<id>.yaml), e.g. `online-kidnapping`. */
+  script: z.string().min(1).max(100),
+  /** Its name in the report's language. */
+  name: z.string(),
+  /** The steps seen, in the order they first appeared: where (`messageId`) and who said it. */
+  steps: z
+    .array(
+      z.strictObject({
+        step: z.string().min(1).max(100),
+        name: z.string(),
+        messageId: z.string().min(1).max(300),
+        from: Direction,
+      }),
+    )
+    .max(20),
+  /** How many steps the script has. */
+  total: z.number().int().min(1).max(20),
+});
+export type ReportPattern = z.infer<typeof ReportPatternSchema>;
+
 export const ReportConversationSchema = z.strictObject({
   key: z.string().min(1).max(400),
   site: z.string().min(1).max(100),
@@ -133,6 +157,8 @@ export const ReportConversationSchema = z.strictObject({
   peakLevel: z.enum(RISK_LEVELS),
   score: z.number(),
   categories: z.array(z.enum(CATEGORY_IDS)),
+  /** Only when the conversation follows a known script (schema version 3). */
+  pattern: ReportPatternSchema.optional(),
   reasons: z.array(ReportReasonSchema),
   participants: z.array(ReportParticipantSchema),
   storedMessageCount: z.number().int().min(0),
@@ -171,7 +197,7 @@ export const ReportIntegritySchema = z.strictObject({
 export const ReportSchema = z
   .strictObject({
     format: z.literal(REPORT_FORMAT),
-    schemaVersion: z.union([z.literal(1), z.literal(2)]),
+    schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     generatedAt: IsoDate,
     generator: z.strictObject({
       name: z.literal('not-alone'),

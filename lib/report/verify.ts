@@ -3,7 +3,7 @@
  * match the hashes it was exported with? Every problem names the record (a message, a row, the file) and the field.
  */
 import { z } from 'zod';
-import { CSV_COLUMNS, CSV_COLUMNS_V1, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv, unsafeCell } from './csv';
+import { csvColumnsOf, CSV_COLUMNS, CSV_FORMAT, CSV_INTEGRITY_MARKER, parseCsv, unsafeCell } from './csv';
 import { reportContentHash } from './build';
 import { HTML_FORMAT, HTML_INTEGRITY_ID, unescapeHtml } from './html';
 import { decodeFindings, messageRecordHash, normaliseNewlines, sha256Hex, ZERO_HASH, type MessageRecord } from './integrity';
@@ -220,7 +220,7 @@ async function verifyCsv(text: string): Promise<VerifyResult> {
 
   const rows = parseCsv(content);
   const header = rows.shift() ?? [];
-  const columns = schemaVersion === 1 ? CSV_COLUMNS_V1 : CSV_COLUMNS;
+  const columns = csvColumnsOf(schemaVersion);
   if (header.join(',') !== columns.join(',')) {
     problems.push({ record: 'row 1', field: '(header)', message: `the columns are not ${columns.join(', ')}` });
     return result('csv', problems, { contentSha256: claimed, schemaVersion });

@@ -4,7 +4,7 @@ import { buildPopupModel } from '../../lib/popup/model';
 import { PAUSED_FOREVER } from '../../lib/settings/sites';
 import { patternHost, withdrawnChatSites } from '../../lib/sites/hosts';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/storage/schema';
-import { fakePolice } from '../fixtures/report/conversations';
+import { fakePolice, fakePoliceWithPattern } from '../fixtures/report/conversations';
 
 const NOW = Date.UTC(2025, 6, 1, 12);
 const base = {
@@ -46,6 +46,32 @@ describe('popup model', () => {
     expect(model).toMatchObject({ status: 'no-access', statusText: 'Scanning is off: site access was withdrawn', canRestoreAccess: true });
     expect(model.accessText).toMatch(/withdrawn in the browser.*: web\.whatsapp\.com, discord\.com\. To turn checking back on, press “Allow again”/);
     expect(buildPopupModel({ ...hidden, language: 'vi', withdrawnHosts: ['web.whatsapp.com'] }).statusText).toBe('Đã ngừng kiểm tra: quyền truy cập trang đã bị thu hồi');
+  });
+
+  it('leads the open conversation with the named pattern, then the script advice in order, then the steps seen', () => {
+    const model = buildPopupModel({ ...base, tabState: { conversationKey: fakePolice.key, risk: fakePoliceWithPattern.risk } });
+    const pattern = model.current?.pattern;
+    expect(pattern?.headline).toBe('This looks like the fake-police scam (online kidnapping): 3 of its 6 steps so far');
+    expect(pattern?.advice).toHaveLength(3);
+    expect(pattern?.advice[0]).toMatch(/^Real police, prosecutors and courts never investigate by phone or video call/);
+    expect(pattern?.advice[1]).toMatch(/^Hang up/);
+    expect(pattern?.advice[2]).toMatch(/113/);
+    expect(pattern?.steps).toEqual([
+      'someone posing as police, prosecutor or court',
+      'a demand to keep it secret, even from your family',
+      'money ("a safe account", proving you are clean, ransom to the family)',
+    ]);
+    const vi = buildPopupModel({ ...base, language: 'vi', tabState: { conversationKey: fakePolice.key, risk: fakePoliceWithPattern.risk } });
+    expect(vi.current?.pattern?.headline).toBe('Cuộc trò chuyện này giống chiêu giả danh công an (bắt cóc online): đã có 3 trên 6 bước');
+    expect(vi.current?.pattern?.advice[1]).toMatch(/^Tắt máy/);
+  });
+
+  it('shows no pattern for a conversation that follows no known script', () => {
+    const model = buildPopupModel({ ...base, tabState: { conversationKey: fakePolice.key, risk: fakePolice.risk } });
+    expect(model.current).toMatchObject({ level: 'critical', pattern: null });
+    // A script this build does not know (stored by a newer version) is left out rather than shown as an id.
+    const unknown = { ...fakePoliceWithPattern.risk, pattern: { ...fakePoliceWithPattern.risk.pattern!, script: 'from-the-future' } };
+    expect(buildPopupModel({ ...base, tabState: { conversationKey: fakePolice.key, risk: unknown } }).current?.pattern).toBeNull();
   });
 
   it('shows a pause with its end, and a site switched off in the settings', () => {

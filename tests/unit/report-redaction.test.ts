@@ -118,6 +118,19 @@ describe('reports written before schema version 2', () => {
   });
 });
 
+describe('reports written with schema version 2', () => {
+  it('still verify, in every format (files written by the previous version of lib/report, before conversation_pattern)', async () => {
+    const dir = new URL('../fixtures/report/v2/', import.meta.url);
+    for (const name of ['report-v2.json', 'report-v2.csv', 'report-v2.html']) {
+      const text = readFileSync(new URL(name, dir), 'utf8');
+      const result = await verifyReport(text, name);
+      expect(result.problems, name).toEqual([]);
+      expect(result, name).toMatchObject({ records: 9, schemaVersion: 2 });
+      expect((await verifyReport(text.replace('vâng ạ', 'không ạ'), name)).ok, name).toBe(false);
+    }
+  });
+});
+
 describe('the printable report’s running header', () => {
   it('carries the case title, when and by which version, as CSS text that cannot leave its string or the style sheet', async () => {
     const title = '</style><script>alert(1)</script> "x" \\ Minh';

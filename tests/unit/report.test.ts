@@ -186,7 +186,7 @@ describe('verifyReport', () => {
     ] as const) {
       const result = await verifyReport(text, name);
       expect(result.problems).toEqual([]);
-      expect(result).toMatchObject({ ok: true, format, records: 14, schemaVersion: 2 });
+      expect(result).toMatchObject({ ok: true, format, records: 14, schemaVersion: 3 });
       // Without a file name the content decides.
       expect((await verifyReport(text)).format).toBe(format);
     }
@@ -245,7 +245,7 @@ describe('verifyReport', () => {
     expect((await verifyReport('{broken', 'x.json')).problems[0].message).toMatch(/not valid JSON/);
     expect((await verifyReport('hello', 'x.txt')).format).toBe('unknown');
     expect((await verifyReport('<!doctype html><p>hi</p>', 'x.html')).problems[0]).toMatchObject({ field: 'not-alone-integrity' });
-    const newer = await verifyReport(JSON.stringify({ format: 'not-alone-report', schemaVersion: 3 }), 'x.json');
+    const newer = await verifyReport(JSON.stringify({ format: 'not-alone-report', schemaVersion: 4 }), 'x.json');
     expect(newer.problems[0].message).toMatch(/newer/);
   });
 
