@@ -14,6 +14,7 @@
  * of the warning's words in the page).
  */
 import { advice, categoryName, helpLines, t, type UiLanguage } from '../i18n';
+import { patternSummary } from '../i18n/script-text';
 import type { CategoryId, ConversationRisk, Finding } from '../engine/types';
 import type { DismissalKind } from '../storage/limits';
 import { OWN_HOST_ATTRIBUTE } from './page-scanner';
@@ -152,11 +153,14 @@ export function showBanner(doc: Document, options: BannerOptions): BannerHandle 
   announce.setAttribute('role', 'alert');
   const title = el('h2', t(language, 'bannerTitle'));
   title.setAttribute('aria-label', t(language, 'bannerTitle'));
+  // A conversation that follows a known script (rules/scripts) is named as it, with the advice that fits it first
+  // ("real police never investigate by video call…"); otherwise the categories seen and the strongest cue's advice.
+  const named = options.risk.pattern ? patternSummary(language, options.risk.pattern) : undefined;
   const pattern = (categories.length ? categories : (['secrecy'] as CategoryId[])).map((c) => categoryName(language, c)).join(', ');
-  announce.append(title, el('p', t(language, 'bannerIntro', { pattern })));
+  announce.append(title, el('p', named ? named.headline : t(language, 'bannerIntro', { pattern })));
   const words = triggerWords(options.findings);
   const wordsLine = words.length ? el('p', t(language, 'bannerWords', { words: words.join('”, “') }), 'words') : null;
-  const adviceLine = el('p', advice(language, top?.adviceKey ?? categories[0] ?? 'general'));
+  const adviceLines = named ? named.advice.map((line) => el('p', line, 'advice')) : [el('p', advice(language, top?.adviceKey ?? categories[0] ?? 'general'))];
 
   const help = el('div', undefined, 'help');
   help.hidden = true;
@@ -230,9 +234,10 @@ export function showBanner(doc: Document, options: BannerOptions): BannerHandle 
   const actions = el('div', undefined, 'actions');
   actions.append(...(danger ? [helpButton, save, ok] : [ok, helpButton, save]));
   const details: HTMLElement[] = [announce];
+  if (named) details.push(...adviceLines.splice(0));
   if (wordsLine) details.push(wordsLine);
   // The corner buttons come last in the DOM (and the focus order) but sit in the top corner.
-  details.push(adviceLine, actions, help, status, el('p', t(language, 'bannerPrivacy', { shortcut: BANNER_SHORTCUT.label }), 'privacy'), minimise, close);
+  details.push(...adviceLines, actions, help, status, el('p', t(language, 'bannerPrivacy', { shortcut: BANNER_SHORTCUT.label }), 'privacy'), minimise, close);
 
   // Smaller: only a "show the warning" button is left, and none of the warning's words stay in the page.
   const show = button(t(language, 'bannerShow'), 'show', t(language, 'bannerShow'));

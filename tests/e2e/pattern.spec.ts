@@ -1,11 +1,11 @@
 /**
- * Issue 12 point 5 with the real extension: the demo's fake-police conversation follows a known script, and the popup
- * and the report page lead with its name and the advice that fits it, before the warning signs, in English and in
+ * Issue 12 point 5 with the real extension: the demo's fake-police conversation follows a known script, and the banner,
+ * the popup and the report page lead with its name and the advice that fits it, before the warning signs, in English and in
  * Vietnamese.
  */
 import type { Locator } from '@playwright/test';
 import { pointPopupAt } from '../../scripts/screenshots';
-import { eventually, expect, storedConversations, test } from './fixtures';
+import { bannerText, eventually, expect, storedConversations, test } from './fixtures';
 
 const KEY = 'demo:vi-fake-police';
 const HEADLINE = 'This looks like the fake-police scam';
@@ -27,6 +27,13 @@ test('the popup and the report page lead the fake-police conversation with the n
     return c?.risk.pattern?.steps.length === 6 ? c : null;
   }, 20_000);
   expect(conversation.risk.pattern?.script).toBe('online-kidnapping');
+  // The in-page warning names the pattern, then its advice, before the words that triggered it.
+  const banner = await eventually(async () => {
+    const text = await bannerText(chat);
+    return text?.includes(HEADLINE) ? text : null;
+  });
+  expect(banner.indexOf(FIRST_ADVICE)).toBeGreaterThan(banner.indexOf(HEADLINE));
+  expect(banner.indexOf('Tôi là cán bộ công an quận')).toBeGreaterThan(banner.indexOf(FIRST_ADVICE));
   const base = `chrome-extension://${extension.extensionId}`;
 
   // The popup, opened over the chat tab: the level, then the pattern and the first advice, then the warning signs.

@@ -85,6 +85,24 @@ describe('banner', () => {
     expect(root.querySelector('img')).toBeNull();
   });
 
+  it('names a known script and leads with its advice, before the words that triggered it (issue 12)', () => {
+    const named: ConversationRisk = {
+      ...risk,
+      level: 'critical',
+      pattern: { script: 'online-kidnapping', total: 6, steps: [{ step: 'impersonation', messageId: 'a', from: 'other' }, { step: 'secrecy', messageId: 'b', from: 'other' }, { step: 'isolation', messageId: 'c', from: 'other' }, { step: 'surveillance', messageId: 'c', from: 'other' }] },
+    };
+    const text = shown(show([finding('Tôi là cán bộ công an', 'impersonation', 5)], 'en', {}, named).root);
+    const headline = text.indexOf('This looks like the fake-police scam (online kidnapping): 4 of its 6 steps so far');
+    const advice = text.indexOf('Real police, prosecutors and courts never investigate by phone or video call');
+    expect(headline).toBeGreaterThan(-1);
+    expect(advice).toBeGreaterThan(headline);
+    expect(text.indexOf('113')).toBeGreaterThan(advice);
+    expect(text.indexOf('Tôi là cán bộ công an')).toBeGreaterThan(advice);
+    const vi = shown(show([finding('Tôi là cán bộ công an', 'impersonation', 5)], 'vi', {}, named).root);
+    expect(vi).toContain('Cuộc trò chuyện này giống chiêu giả danh công an (bắt cóc online): đã có 4 trên 6 bước');
+    expect(vi).toContain('Công an, viện kiểm sát, tòa án thật không bao giờ làm việc qua điện thoại');
+  });
+
   it('speaks Vietnamese, with the help lines 111 and 113 and the local emergency number elsewhere', () => {
     const { root } = show([finding('chuyển tiền', 'money')], 'vi');
     const help = root.querySelector('#na-help')!;
