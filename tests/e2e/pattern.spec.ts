@@ -33,7 +33,7 @@ test('the popup and the report page lead the fake-police conversation with the n
     return text?.includes(HEADLINE) ? text : null;
   });
   expect(banner.indexOf(FIRST_ADVICE)).toBeGreaterThan(banner.indexOf(HEADLINE));
-  expect(banner.indexOf('Tôi là cán bộ công an quận')).toBeGreaterThan(banner.indexOf(FIRST_ADVICE));
+  expect(banner.indexOf('Words that raised this')).toBeGreaterThan(banner.indexOf(FIRST_ADVICE));
   const base = `chrome-extension://${extension.extensionId}`;
 
   // The popup, opened over the chat tab: the level, then the pattern and the first advice, then the warning signs.
