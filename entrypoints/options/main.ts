@@ -356,6 +356,8 @@ function pinSection(): HTMLElement {
       state.status = hadLock ? tr('optPinChanged') : tr('optPinSet');
       await load();
       draw();
+      // The pressed button was disabled while saving, which sends focus to the page body: bring it back.
+      focusTestId('set-pin');
     })();
   });
   section.append(form);
@@ -375,6 +377,7 @@ function pinSection(): HTMLElement {
             state.status = tr('optPinRemoved');
             await load();
             draw();
+            focusTestId('set-pin');
           },
         }), 'danger', 'remove-pin'),
     );
@@ -463,6 +466,10 @@ function adminSection(): HTMLElement {
   } else section.append(el('p', { text: tr('optAdminNone'), className: 'hint' }));
   for (const problem of state.policyProblems) section.append(el('p', { text: problem, className: 'notice' }));
   return section;
+}
+
+function focusTestId(testid: string): void {
+  document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)?.focus();
 }
 
 function draw(): void {

@@ -18,6 +18,8 @@ async function setPin(page: Page): Promise<void> {
   await page.getByTestId('repeat-pin').fill(PIN);
   await page.getByTestId('set-pin').click();
   await expect(page.getByTestId('status')).toContainText('PIN set');
+  // Focus stays on the form's button (now "Change PIN"), not the page body (issue 13, point 4).
+  await expect(page.getByTestId('set-pin')).toBeFocused();
 }
 
 test('the parent PIN blocks settings changes, pausing and deleting without the PIN, and hides nothing', async ({ extension, demo }) => {
