@@ -75,4 +75,6 @@ export const ScriptSchema = z
   });
 
 export type Script = z.infer<typeof ScriptSchema>;
+/** What the extension needs of a script at run time (its example conversations stay out of the bundle). */
+export type RuntimeScript = Omit<Script, 'tests' | 'sources'> & Partial<Pick<Script, 'tests' | 'sources'>>;
 export type ScriptStep = z.infer<typeof ScriptStepSchema>;

@@ -8,26 +8,10 @@
  * so a script author writes "cong an" or "công an" and it matches "CA", "cong an" and "công an" alike.
  */
 import { getView, normalizeMessage, type NormalizedMessage } from './normalize';
-import type { Script } from './script-schema';
-import type { CategoryId, Direction, Language } from './types';
+import type { RuntimeScript } from './script-schema';
+import type { CategoryId, Language, ScriptProgress, SeenStep } from './types';
 
-/** What the extension needs of a script at run time (its example conversations stay out of the bundle). */
-export type RuntimeScript = Omit<Script, 'tests' | 'sources'> & Partial<Pick<Script, 'tests' | 'sources'>>;
-
-/** A step seen in a conversation. */
-export interface SeenStep {
-  step: string;
-  messageId: string;
-  from: Direction;
-}
-
-/** How far a conversation follows a script: its steps seen so far, in the order they first appeared. */
-export interface ScriptProgress {
-  script: string;
-  steps: SeenStep[];
-  /** Number of steps the script has. */
-  total: number;
-}
+export type { RuntimeScript, ScriptProgress, SeenStep };
 
 const VIEWS = ['en', 'vi'] as const;
 

@@ -1,5 +1,5 @@
 import type { Scorer } from './scorer';
-import type { RuntimeScript, ScriptProgress } from './scripts';
+import type { RuntimeScript } from './script-schema';
 import type { CategoryId, Language, RiskLevel, Sensitivity } from './taxonomy';
 
 /** Who wrote a message, seen from the person the extension protects. */
@@ -54,6 +54,21 @@ export interface RiskReason {
   from: Direction;
   /** The evidence this finding contributed after direction, repetition and decay. */
   contribution: number;
+}
+
+/** A step of a known script (rules/scripts) seen in a conversation. */
+export interface SeenStep {
+  step: string;
+  messageId: string;
+  from: Direction;
+}
+
+/** How far a conversation follows a script: its steps seen so far, in the order they first appeared. */
+export interface ScriptProgress {
+  script: string;
+  steps: SeenStep[];
+  /** Number of steps the script has. */
+  total: number;
 }
 
 export interface ConversationRisk {

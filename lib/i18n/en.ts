@@ -298,7 +298,7 @@ export const en = {
     optRepeatPin: 'Repeat the PIN',
     optPinRule: 'A new PIN is 6 to 12 digits, or a passphrase of 8 characters or more.',
     optPinShort: 'This PIN was set before longer PINs were asked for: if it has only 4 or 5 digits, please change it to 6 digits or more, or to a passphrase. Someone who copies the browser’s stored data can find a short PIN by trying them all.',
-    optIncognitoOff: 'Private (incognito) windows are not checked: the browser keeps extensions out of them unless you allow it. To check them too, open the browser’s extensions page, Not Alone → Details, and turn on “Allow in Incognito”. Schools and families can also switch private windows off by browser policy (docs/admin-policy.md).',
+    optIncognitoOff: 'Private (incognito) windows are not checked: the browser keeps extensions out of them unless you allow it. To check them too, open the browser’s extensions page, Not Alone → Details, and turn on “Allow in Incognito”. Schools and families can also switch private windows off by browser policy (see “For family and school computers” at the end of this page).',
     optIncognitoOn: 'Private (incognito) windows are checked too.',
     optPinMismatch: 'The two PINs are not the same.',
     optSetPin: 'Set PIN',

@@ -3,15 +3,9 @@
  * fits it first. Pure: the texts are generated into script-texts.ts at build time.
  */
 import { t, type UiLanguage } from './index';
-import { SCRIPT_TEXTS } from './script-texts';
+import { SCRIPT_TEXTS, type ScriptText } from './script-texts';
 
-export interface ScriptText {
-  name: string;
-  summary: string;
-  advice: string[];
-  /** Step id → its name. */
-  steps: Record<string, string>;
-}
+export type { ScriptText };
 
 /** The texts of a script, or undefined for a script this build does not know (a report from a newer version). */
 export function scriptText(language: UiLanguage, scriptId: string): ScriptText | undefined {

@@ -1,5 +1,13 @@
 // Generated from rules/scripts/*.yaml by scripts/build-script-texts.ts (npm run build:schema). Do not edit.
-import type { ScriptText } from './script-text';
+
+/** The words of a known manipulation script for a warning: its name, its steps and the advice that fits it first. */
+export interface ScriptText {
+  name: string;
+  summary: string;
+  advice: string[];
+  /** Step id → its name. */
+  steps: Record<string, string>;
+}
 
 export const SCRIPT_TEXTS: Record<string, { en: ScriptText; vi: ScriptText }> = {
   "grooming": {

@@ -299,7 +299,7 @@ export const vi: typeof en = {
     optRepeatPin: 'Nhập lại mã PIN',
     optPinRule: 'Mã PIN mới gồm 6 đến 12 chữ số, hoặc một cụm mật khẩu từ 8 ký tự trở lên.',
     optPinShort: 'Mã PIN này được đặt từ trước khi cần mã dài hơn: nếu mã chỉ có 4 hoặc 5 chữ số, bạn hãy đổi sang mã từ 6 chữ số trở lên hoặc một cụm mật khẩu. Ai sao chép được dữ liệu đã lưu của trình duyệt có thể thử lần lượt mọi mã ngắn cho đến khi ra.',
-    optIncognitoOff: 'Cửa sổ ẩn danh chưa được kiểm tra: trình duyệt không cho tiện ích chạy trong đó nếu bạn chưa cho phép. Để kiểm tra cả cửa sổ ẩn danh, hãy mở trang tiện ích của trình duyệt, chọn Không một mình → Chi tiết, rồi bật “Cho phép ở chế độ ẩn danh”. Nhà trường và gia đình cũng có thể tắt hẳn cửa sổ ẩn danh bằng chính sách trình duyệt (docs/admin-policy.md).',
+    optIncognitoOff: 'Cửa sổ ẩn danh chưa được kiểm tra: trình duyệt không cho tiện ích chạy trong đó nếu bạn chưa cho phép. Để kiểm tra cả cửa sổ ẩn danh, hãy mở trang tiện ích của trình duyệt, chọn Không một mình → Chi tiết, rồi bật “Cho phép ở chế độ ẩn danh”. Nhà trường và gia đình cũng có thể tắt hẳn cửa sổ ẩn danh bằng chính sách trình duyệt (xem mục “Cho máy tính gia đình và trường học” ở cuối trang này).',
     optIncognitoOn: 'Cửa sổ ẩn danh cũng được kiểm tra.',
     optPinMismatch: 'Hai mã PIN không giống nhau.',
     optSetPin: 'Đặt mã PIN',
