@@ -130,9 +130,9 @@ function draw(): void {
           'div',
           { testid: 'pattern', className: 'pattern' },
           el('p', { text: pattern.headline, className: 'pattern-headline', testid: 'pattern-headline' }),
-          el('h3', { text: t(language, 'patternAdviceTitle'), className: 'pattern-title' }),
+          el('h2', { text: t(language, 'patternAdviceTitle'), className: 'pattern-title' }),
           el('ol', { className: 'pattern-advice', testid: 'pattern-advice' }, ...pattern.advice.map((line) => el('li', line))),
-          el('h3', { text: t(language, 'patternStepsSeen'), className: 'pattern-title' }),
+          el('h2', { text: t(language, 'patternStepsSeen'), className: 'pattern-title' }),
           el('ol', { className: 'pattern-steps', testid: 'pattern-steps' }, ...pattern.steps.map((name) => el('li', name))),
         ),
       );

@@ -208,11 +208,14 @@ test('hostile chat content stays text everywhere, runs nowhere, and the page sta
     console.log(`hostile page: scan reached the last of ${FILLER} messages in ${scanSeconds.toFixed(1)} s; slowest page round trip ${slowest} ms`);
     expect(slowest).toBeLessThan(3_000);
 
-    // Stored as text, each flagged, the 1 MB message cut to the stored maximum, the deep message read.
+    // Stored as text, each flagged, the 1 MB message kept as an excerpt, the deep message read.
     const byId = new Map(conversation.messages.map((m) => [m.id, m]));
     for (const key of Object.keys(HOSTILE_TEXTS)) expect(byId.get(`h-${key}`)?.findings.length, key).toBeGreaterThan(0);
     expect(byId.get('h-img')?.text).toContain('<img src=x onerror=');
-    expect(byId.get('h-megabyte')?.text.length).toBe(20_000);
+    // The 1 MB message reaches the background cut to 20,000 characters; storage keeps an excerpt of it with the length
+    // and hash of what was received (issue 15, point 3).
+    expect(byId.get('h-megabyte')?.text.length).toBe(2_000);
+    expect(byId.get('h-megabyte')?.original?.length).toBe(20_000);
     expect(byId.get('h-deep')?.findings.length ?? 0).toBeGreaterThan(0);
     expect(conversation.title).toBe(title.trim());
 
