@@ -72,6 +72,8 @@ if (existsSync(HOLDOUT)) {
 heldOutReport();
 
 const failures = targetFailures(result);
-console.log(`\nTargets: message precision >= ${TARGETS.precision} and recall >= ${TARGETS.recall} per language; every risky conversation alerted; at most ${TARGETS.benignAlertedMax * 100}% of benign ones.`);
-console.log(failures.length ? `MISSED:\n  ${failures.join('\n  ')}` : 'All targets met.');
+// Only the development corpus (what the rules were tuned on) is held to these here; the held-out numbers above are
+// reported as they are (the README's quality section compares them with the issue's targets).
+console.log(`\nDevelopment-corpus targets (tests/corpus, rules tuned on it): message precision >= ${TARGETS.precision} and recall >= ${TARGETS.recall} per language; every risky conversation alerted; at most ${TARGETS.benignAlertedMax * 100}% of benign ones.`);
+console.log(failures.length ? `MISSED:\n  ${failures.join('\n  ')}` : 'All development-corpus targets met (not a claim about the held-out split above).');
 process.exit(failures.length ? 1 : 0);

@@ -38,11 +38,41 @@ type AnalyzedMessage = Pick<ChatMessage, 'id' | 'from' | 'text' | 'ts'>;
 interface PreviousMessage {
   from: ChatMessage['from'];
   text: string;
+  words: number;
   categories: readonly Finding['category'][];
 }
 
-/** Two messages in a row shorter than this together are also read as one. */
-const CONTINUED_MAX_CHARS = 240;
+/** Two messages in a row are also read across their break when one of them has at most this many words... */
+const CONTINUED_FRAGMENT_WORDS = 4;
+/** ...over this many words either side of the break. */
+const CONTINUED_CONTEXT_WORDS = 6;
+
+function wordCount(text: string, stopAt = CONTINUED_FRAGMENT_WORDS + 1): number {
+  let count = 0;
+  for (const _ of text.matchAll(/\S+/g)) if (++count >= stopAt) break;
+  return count;
+}
+
+/** Where the last `n` words of a text begin. */
+function startOfLastWords(text: string, n: number): number {
+  let start = text.length;
+  let seen = 0;
+  for (let i = text.length - 1; i >= 0 && seen <= n; i--) {
+    const space = /\s/.test(text[i]);
+    if (!space && (i === 0 || /\s/.test(text[i - 1]))) {
+      seen++;
+      if (seen <= n) start = i;
+    }
+  }
+  return start;
+}
+
+/** Where the first `n` words of a text end. */
+function endOfFirstWords(text: string, n: number): number {
+  let seen = 0;
+  for (const match of text.matchAll(/\S+/g)) if (++seen === n) return match.index + match[0].length;
+  return text.length;
+}
 
 export interface ConversationAnalyzer {
   add(message: AnalyzedMessage): MessageResult;
@@ -110,15 +140,17 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   const counted = (f: Finding): boolean => f.weight >= preset.minShownWeight && !isShownOnly(f);
 
   /**
-   * Cues split over two messages in a row from the same sender ("dont tell" … "ur parents"): the rules run once more
-   * over both, and a hit that crosses from the first into the second, of a category neither found alone, is a
-   * finding of the second. Only short pairs: a long message is a whole thought.
+   * Cues split over two messages in a row from the same sender ("dont tell" … "ur parents"): when one of the two is a
+   * fragment of a few words, the rules run once more over the words either side of the break, and a hit that crosses
+   * it, of a category neither message had alone, is a finding of the second message.
    */
   const continuedFindings = (previous: PreviousMessage, text: string, own: readonly Finding[]): Finding[] => {
-    const joined = `${previous.text} ${text}`;
-    const boundary = previous.text.length + 1;
+    const tail = previous.text.slice(startOfLastWords(previous.text, CONTINUED_CONTEXT_WORDS));
+    const head = text.slice(0, endOfFirstWords(text, CONTINUED_CONTEXT_WORDS));
+    const joined = `${tail} ${head}`;
+    const boundary = tail.length + 1;
     const known = new Set([...previous.categories, ...own.map((f) => f.category)]);
-    const crossing = analyzeText(compiled, joined).findings.filter((f) => f.start < previous.text.length && f.end > boundary && !known.has(f.category));
+    const crossing = analyzeText(compiled, joined).findings.filter((f) => f.start < tail.length && f.end > boundary && !known.has(f.category));
     if (crossing.length === 0) return [];
     // The scorer reads the pair as it reads one message (a retelling stays talk); only the crossing rule hits are kept.
     const crossingRules = new Set(crossing.map((f) => f.ruleId));
@@ -165,10 +197,10 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
       return {
         add(message) {
           const { findings, truncated } = analyzeMessage(message.text, message.from);
-          if (previous?.from === message.from && previous.text.length + message.text.length <= CONTINUED_MAX_CHARS) {
+          if (previous?.from === message.from && Math.min(previous.words, wordCount(message.text)) <= CONTINUED_FRAGMENT_WORDS) {
             findings.push(...continuedFindings(previous, message.text, findings));
           }
-          previous = { from: message.from, text: message.text, categories: findings.map((f) => f.category) };
+          previous = { from: message.from, text: message.text, words: wordCount(message.text), categories: findings.map((f) => f.category) };
           tracker.addLater({ id: message.id, from: message.from, ts: message.ts, text: message.text }, findings);
           return new LazyRiskResult(findings, findings.some(counted), truncated, tracker);
         },

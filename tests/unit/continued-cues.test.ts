@@ -19,13 +19,16 @@ describe.each([
     for (const f of second) expect(text.slice(f.start, f.end)).toBe(f.matched);
   });
 
-  it('is not joined across two senders or over a long message', () => {
+  it('is not joined across two senders, nor between two whole sentences, nor with words far from the break', () => {
     const between = engine.conversation();
     between.add({ id: '1', from: 'other', text: 'dont tell' });
     expect(between.add({ id: '2', from: 'self', text: 'ur parents about this' }).findings.some((f) => f.continues)).toBe(false);
     const long = engine.conversation();
     long.add({ id: '1', from: 'other', text: 'dont tell ' + 'anything about the weather or the bus timetable, '.repeat(6) });
     expect(long.add({ id: '2', from: 'other', text: 'ur parents about this' }).findings.some((f) => f.continues)).toBe(false);
+    const sentences = engine.conversation();
+    sentences.add({ id: '1', from: 'other', text: 'we can talk later tonight if you want, dont tell' });
+    expect(sentences.add({ id: '2', from: 'other', text: 'ur parents are going to love the cake we made for them' }).findings.some((f) => f.continues)).toBe(false);
   });
 
   it('adds nothing when a message already carries the category on its own', () => {
