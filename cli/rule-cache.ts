@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { precompilePhrases, type PrecompiledPhrases } from '../lib/engine/matcher';
-import { loadRulePack, type RuleFile } from '../lib/engine/rule-loader';
+import { loadRulePack, runtimePack, type RuleFile } from '../lib/engine/rule-loader';
 import type { RulePack } from '../lib/engine/rule-schema';
 import { readRuleFiles, RULES_DIR } from '../lib/node/rule-files';
 
@@ -29,11 +29,7 @@ export function ruleFilesHash(files: readonly RuleFile[]): string {
 
 /** What the build writes: the validated pack without the rules' own examples, and its compiled phrases. */
 export function compileRules(files: readonly RuleFile[] = readRuleFiles()): CompiledRules {
-  const pack = loadRulePack(files);
-  const runtime: RulePack = {
-    macros: pack.macros,
-    rules: pack.rules.map((rule) => ({ ...rule, tests: { match: [], no_match: [] }, falsepositives: [] })),
-  };
+  const runtime = runtimePack(loadRulePack(files));
   return { hash: ruleFilesHash(files), pack: runtime, phrases: precompilePhrases(runtime) };
 }
 

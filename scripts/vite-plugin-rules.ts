@@ -5,20 +5,12 @@
  */
 import type { Plugin } from 'vite';
 import { readRuleFiles, readScriptFiles, RULES_DIR } from '../lib/node/rule-files';
-import { loadRulePack, loadScripts } from '../lib/engine/rule-loader';
+import { loadRulePack, loadScripts, runtimePack } from '../lib/engine/rule-loader';
 import { precompilePhrases } from '../lib/engine/matcher';
-import type { RulePack } from '../lib/engine/rule-schema';
 
 const VIRTUAL_ID = 'virtual:not-alone-rules';
 const RESOLVED_ID = '\0' + VIRTUAL_ID;
 
-/** What the extension needs at run time: the rule's own examples stay out of the bundle. */
-export function runtimePack(pack: RulePack): RulePack {
-  return {
-    macros: pack.macros,
-    rules: pack.rules.map((rule) => ({ ...rule, tests: { match: [], no_match: [] }, falsepositives: [] })),
-  };
-}
 
 export function bundledRulesPlugin(): Plugin {
   return {

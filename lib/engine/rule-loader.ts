@@ -108,3 +108,11 @@ export function loadScripts(files: readonly RuleFile[]): Script[] {
   if (problems.length) throw new RulePackError(problems);
   return scripts;
 }
+
+/** What the extension and the built CLI need at run time: the rules' own examples stay out of the bundle. */
+export function runtimePack(pack: RulePack): RulePack {
+  return {
+    macros: pack.macros,
+    rules: pack.rules.map((rule) => ({ ...rule, tests: { match: [], no_match: [] }, falsepositives: [] })),
+  };
+}
