@@ -115,8 +115,8 @@ async function shoot(language: 'en' | 'vi', extensionDir: string): Promise<void>
     await settings.screenshot({ path: resolve(OUT, `settings-${language}.png`) });
 
     // The same page with a parent PIN set: everything visible, nothing changeable without the PIN.
-    await settings.getByTestId('new-pin').fill('2468');
-    await settings.getByTestId('repeat-pin').fill('2468');
+    await settings.getByTestId('new-pin').fill('246813');
+    await settings.getByTestId('repeat-pin').fill('246813');
     await settings.getByTestId('set-pin').click();
     await settings.getByTestId('lock-now').click();
     await settings.setViewportSize({ width: 1000, height: 900 });
