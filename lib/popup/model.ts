@@ -1,6 +1,6 @@
 /** What the popup shows, computed without the DOM or `browser.*` so it can be tested directly. */
 import type { TabState } from '../storage/schema';
-import { categoryName, levelName, t, type UiLanguage } from '../i18n';
+import { categoryName, levelName, siteName, t, type UiLanguage } from '../i18n';
 import { patternSummary, type PatternSummary } from '../i18n/script-text';
 import type { RiskLevel } from '../engine/taxonomy';
 import { isoTime } from '../report/build';
@@ -103,7 +103,7 @@ export function buildPopupModel(input: {
     .map((c) => ({
       key: c.key,
       title: c.title || c.key,
-      site: c.site,
+      site: siteName(language, c.site),
       level: c.risk.level,
       levelText: levelName(language, c.risk.level),
       reasons: c.risk.categories

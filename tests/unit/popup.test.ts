@@ -26,6 +26,8 @@ describe('popup model', () => {
     expect(model.recent).toHaveLength(1);
     expect(model.recent[0]).toMatchObject({ key: fakePolice.key, level: 'critical', reasons: 'posing as an authority, asking for secrecy, asking for money' });
     expect(model.recent[0].flaggedCount).toBe('3 flagged messages');
+    // The app's name, not the internal site id (issue 13, point 4).
+    expect(model.recent[0].site).toBe('Not Alone demo chat');
   });
 
   it('says when messages of the open conversation were not checked completely (issue 15, point 2)', () => {
