@@ -57,11 +57,10 @@ function wordCount(text: string, stopAt = CONTINUED_FRAGMENT_WORDS + 1): number 
 function startOfLastWords(text: string, n: number): number {
   let start = text.length;
   let seen = 0;
-  for (let i = text.length - 1; i >= 0 && seen <= n; i--) {
-    const space = /\s/.test(text[i]);
-    if (!space && (i === 0 || /\s/.test(text[i - 1]))) {
+  for (let i = text.length - 1; i >= 0 && seen < n; i--) {
+    if (!/\s/.test(text[i]) && (i === 0 || /\s/.test(text[i - 1]))) {
+      start = i;
       seen++;
-      if (seen <= n) start = i;
     }
   }
   return start;
@@ -197,10 +196,11 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
       return {
         add(message) {
           const { findings, truncated } = analyzeMessage(message.text, message.from);
-          if (previous?.from === message.from && Math.min(previous.words, wordCount(message.text)) <= CONTINUED_FRAGMENT_WORDS) {
+          const words = wordCount(message.text);
+          if (previous?.from === message.from && Math.min(previous.words, words) <= CONTINUED_FRAGMENT_WORDS) {
             findings.push(...continuedFindings(previous, message.text, findings));
           }
-          previous = { from: message.from, text: message.text, words: wordCount(message.text), categories: findings.map((f) => f.category) };
+          previous = { from: message.from, text: message.text, words, categories: findings.map((f) => f.category) };
           tracker.addLater({ id: message.id, from: message.from, ts: message.ts, text: message.text }, findings);
           return new LazyRiskResult(findings, findings.some(counted), truncated, tracker);
         },

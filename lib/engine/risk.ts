@@ -91,9 +91,9 @@ export interface RiskMessage {
  * parents", said about a call the extension never saw). Findings shown but not counted (talk about danger, or
  * doubted by the scorer) never make a combination.
  */
-function countsAsOther(item: Evidence): boolean {
-  if (isShownOnly(item.finding)) return false;
-  return item.from === 'other' || item.finding.evidence === 'disclosure';
+function countsAsOther(finding: Finding, from: Direction): boolean {
+  if (isShownOnly(finding)) return false;
+  return from === 'other' || finding.evidence === 'disclosure';
 }
 
 export function levelForScore(score: number, preset: SensitivityPreset): RiskLevel {
@@ -162,7 +162,7 @@ export class ConversationRiskTracker {
   private trackSteps(message: RiskMessage, text: string, findings: readonly Finding[]): void {
     const categories = new Set<CategoryId>();
     for (const finding of findings) {
-      if (countsAsOther({ finding, messageId: message.id, from: message.from, ts: message.ts, repeat: 0 })) categories.add(finding.category);
+      if (countsAsOther(finding, message.from)) categories.add(finding.category);
     }
     for (const [script, step] of stepsInMessage(this.scripts, text, categories)) {
       const seen = this.seenSteps[script];
@@ -189,7 +189,7 @@ export class ConversationRiskTracker {
     if (this.evidence.length === 0) return EMPTY;
     const otherRaw = new Map<CategoryId, number>();
     for (const item of this.evidence) {
-      if (!countsAsOther(item)) continue;
+      if (!countsAsOther(item.finding, item.from)) continue;
       const c = item.finding.category;
       otherRaw.set(c, (otherRaw.get(c) ?? 0) + item.finding.weight);
     }
@@ -217,7 +217,7 @@ export class ConversationRiskTracker {
 
     const otherEvidence = new Map<CategoryId, number>();
     for (const item of this.evidence) {
-      if (!countsAsOther(item)) continue;
+      if (!countsAsOther(item.finding, item.from)) continue;
       const c = item.finding.category;
       otherEvidence.set(c, (otherEvidence.get(c) ?? 0) + this.contribution(item, otherCategories));
     }
