@@ -219,10 +219,29 @@ for (const app of APPS) {
   });
 }
 
+/** The Telegram fixture with its group chat's messages (by `data-mid`) replaced by these texts. */
+function telegramGroupSaying(texts: Record<string, string>): string {
+  let page = readPage('telegram-k');
+  for (const [mid, text] of Object.entries(texts)) {
+    const message = new RegExp(`(data-mid="${mid}"[\\s\\S]*?<span class="translatable-message">)[\\s\\S]*?(</span><span class="time)`);
+    expect(page).toMatch(message);
+    page = page.replace(message, (_whole, before: string, after: string) => before + text + after);
+  }
+  return page;
+}
+
 test('telegram-k: students retelling a school talk about the fake-police scam raise no warning (talk about danger is not danger)', async ({ extension }) => {
   const expected = readExpected('telegram-k');
   const benign = expected.conversations.benign;
-  await serve(extension, expected.url, {}, readPage('telegram-k', 'school-talk.html'));
+  const schoolTalk = telegramGroupSaying({
+    4200: 'Sáng nay chú công an phường về trường nói chuyện về bắt cóc online đấy, mọi người nghe chưa',
+    4201: 'Chú kể bọn lừa đảo giả danh công an gọi video, bảo sinh viên liên quan vụ rửa tiền, không được nói với bố mẹ',
+    4202: 'rồi bắt ra nhà nghỉ ở một mình, mua sim mới, giữ cuộc gọi video suốt, xong gọi cho gia đình đòi tiền chuộc',
+    4203: 'ghê thật, chú dặn công an thật không bao giờ làm việc qua điện thoại đâu',
+    4204: 'Ừ, gặp thì cúp máy, báo bố mẹ và gọi 113 nhé cả lớp',
+    4205: 'ok để em share cho nhóm lớp luôn 👍',
+  });
+  await serve(extension, expected.url, {}, schoolTalk);
   const page = await extension.context.newPage();
   await page.goto(expected.url);
   await eventually(async () => (await shownConversation(extension, page)) === `telegram-k:${benign.id}`);
