@@ -18,6 +18,11 @@ export const MAX_SENDER_CHARS = 300;
 /** Characters of a conversation title and address (lib/storage/schema.ts `ConversationRefSchema`). */
 export const MAX_TITLE_CHARS = 300;
 export const MAX_URL_CHARS = 2000;
+/**
+ * Characters of a conversation header's profile-picture address (`ConversationInfo.avatar`): an avatar drawn from a
+ * `data:` address is sent whole up to this (the background keeps only a fingerprint of it, never the address).
+ */
+export const MAX_AVATAR_CHARS = 65_536;
 
 /**
  * The one message the background sends a content script (`tabs.sendMessage`): the settings or imported rules changed,

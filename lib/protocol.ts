@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { DISMISSAL_KINDS } from './storage/limits';
 import { RISK_LEVELS } from './engine/taxonomy';
 import type { ConversationRisk, Finding } from './engine/types';
-import { MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, MAX_SENDER_CHARS } from './protocol-limits';
+import { MAX_AVATAR_CHARS, MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, MAX_SENDER_CHARS } from './protocol-limits';
 import { ConversationRefSchema, type ContentSettings } from './storage/schema';
 
 export * from './protocol-limits';
@@ -26,10 +26,16 @@ export const ConversationKeySchema = z
   .max(400)
   .regex(/^[a-z0-9][a-z0-9-]{0,99}:[\s\S]/, 'a conversation key is "<site>:<id>"');
 
-/** The open conversation, as the content script sees it; its key must belong to its site. */
-export const ConversationSchema = ConversationRefSchema.extend({ key: ConversationKeySchema }).refine((c) => c.key.startsWith(`${c.site}:`), {
-  message: 'the key belongs to another site',
-});
+/**
+ * The open conversation, as the content script sees it; its key must belong to its site. `avatar` is the address of
+ * the header's profile picture for a conversation keyed by its name (`ConversationInfo.avatar`): the background keeps
+ * only its fingerprint (lib/storage/pictures.ts).
+ */
+export const ConversationSchema = ConversationRefSchema.extend({ key: ConversationKeySchema, avatar: z.string().min(1).max(MAX_AVATAR_CHARS).optional() }).refine(
+  (c) => c.key.startsWith(`${c.site}:`),
+  { message: 'the key belongs to another site' },
+);
+export type PageConversation = z.infer<typeof ConversationSchema>;
 
 /** One message read from the page (`ExtractedMessage`, lib/sites/types.ts). */
 export const PageMessageSchema = z.strictObject({

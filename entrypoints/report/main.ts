@@ -31,6 +31,7 @@ import {
 import { LEVEL_COLORS, stepMarks, type StepMark } from '../../lib/report/format';
 import { patternSummary } from '../../lib/i18n/script-text';
 import { allFindings, isFlagged, jsonSize, STORAGE_CAP_BYTES, type ConversationMap } from '../../lib/storage/conversations';
+import { keyedByName, numberedPictures, pictureNumber } from '../../lib/storage/pictures';
 import { deleteDismissals, loadConversations, loadDismissals, loadPinLock, loadSettings } from '../../lib/storage/items';
 import type { Dismissals, PinLock, Settings, StoredConversation, StoredMessage } from '../../lib/storage/schema';
 import type { DeleteConversations, ProtocolResponse } from '../../lib/protocol';
@@ -343,10 +344,25 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
   }
   if ((conversation.titles?.length ?? 0) > 1) facts.append(...fact(tr('printTitles'), conversation.titles!.map((t) => `${t.title} (${when(t.at)})`).join('; ')));
   if (conversation.overBudget) facts.append(...fact('', tr('printNotKept', { count: conversation.overBudget.messages, date: when(conversation.overBudget.since) })));
+  // A chat stored under its name (no chat id on the page): the pictures it was shown with; two or more, a warning.
+  const pictures = keyedByName(conversation.key) ? numberedPictures(conversation) : null;
+  if (pictures?.length) facts.append(...fact(tr('printPictures'), pictures.map((p, i) => tr('printPictureItem', { number: i + 1, date: when(p.at), fingerprint: p.fingerprint })).join('; ')));
+  const identityNote =
+    pictures?.length === 0
+      ? el('p', { text: tr('printNoPictures'), className: 'notice', testid: 'pictures-note' })
+      : pictures && pictures.length > 1
+        ? el('p', { text: tr('printPicturesWarning', { count: pictures.length }), className: 'notice identity-warning', testid: 'pictures-warning' })
+        : null;
+  const pictureLabel = (fingerprint: string | undefined): HTMLElement | null => {
+    if (!pictures || pictures.length < 2) return null;
+    const number = pictureNumber(pictures, fingerprint);
+    return el('span', { text: number === null ? tr('printReadWithoutPicture') : tr('printReadUnderPicture', { number }), className: 'picture', testid: 'picture-label' });
+  };
   const indexById = new Map(conversation.messages.map((m, i) => [m.id, i]));
   const marks = stepMarks(language, conversation.risk.pattern, (id) => indexById.get(id));
   const stepsAt = new Map(marks.map((m) => [m.messageIndex, m.labels]));
   const header = el('header', {}, el('h2', { text: conversation.title || conversation.key, className: 'title' }), patternPanel(conversation, marks), facts);
+  if (identityNote) header.append(identityNote);
   if (conversation.risk.categories.length) {
     header.append(
       el(
@@ -381,9 +397,16 @@ function conversationView(conversation: StoredConversation | undefined): HTMLEle
       el('div', { className: 'meta' }, el('span', { text: sender, className: 'sender' }), ` · ${message.ts !== undefined ? when(message.ts) : tr('printNoTime')}`),
       versionText(message),
     );
+    const picture = pictureLabel(message.picture);
+    if (picture) li.firstElementChild!.append(' · ', picture);
     li.dataset.messageId = message.id;
     // Every later version under the same id: an edit never replaces what was stored, and is itself evidence.
-    for (const edit of message.edits ?? []) li.append(el('p', { text: tr('printEdited', { date: when(edit.seenAt) }), className: 'edited' }), versionText(edit));
+    for (const edit of message.edits ?? []) {
+      const edited = el('p', { text: tr('printEdited', { date: when(edit.seenAt) }), className: 'edited' });
+      const editPicture = pictureLabel(edit.picture);
+      if (editPicture) edited.append(' ', editPicture);
+      li.append(edited, versionText(edit));
+    }
     for (const category of new Set(allFindings(message).map((f) => f.category))) {
       li.append(el('p', { text: `${categoryName(language, category)}: ${categoryExplanation(language, category)}`, className: 'why' }));
     }

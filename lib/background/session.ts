@@ -8,6 +8,7 @@ import { levelRank, RISK_LEVELS, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk, Finding } from '../engine/types';
 import { sha256Hex } from '../hash';
 import type { ScanReport } from '../storage/conversations';
+import { keyedByName, pictureFingerprint } from '../storage/pictures';
 import type { ConversationRef, StoredMessage } from '../storage/schema';
 import { MAX_TEXT } from '../storage/schema';
 import type { ExtractedMessage } from '../sites/types';
@@ -45,6 +46,10 @@ interface ConversationState {
   warnedLevel: RiskLevel;
   /** Messages whose analysis was cut short (too long, or imported rules too slow): shown in the popup. */
   truncated: number;
+  /** The last picture address read in the header (name-keyed conversations) and its fingerprint. */
+  avatar?: { address: string; fingerprint: string };
+  /** Fingerprints of the pictures reported for this conversation: a new one is reported even with no new message. */
+  pictures: Set<string>;
 }
 
 export interface FlaggedMessage {
@@ -75,7 +80,7 @@ export class ChatSession {
   private state(key: string): ConversationState {
     let state = this.conversations.get(key);
     if (!state) {
-      state = { analyzer: this.engine.conversation(), seen: new Map(), stored: new Set(), recent: [], contextAfter: 0, warnedLevel: 'none', truncated: 0 };
+      state = { analyzer: this.engine.conversation(), seen: new Map(), stored: new Set(), recent: [], contextAfter: 0, warnedLevel: 'none', truncated: 0, pictures: new Set() };
       this.conversations.set(key, state);
     }
     return state;
@@ -100,10 +105,16 @@ export class ChatSession {
     for (const id of ids) state.stored.add(id);
   }
 
-  /** Analyse the messages of `conversation` not analysed before (in page order) and decide what to report. */
-  async process(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<SessionUpdate> {
+  /**
+   * Analyse the messages of `conversation` not analysed before (in page order) and decide what to report. For a
+   * conversation keyed by its name, `avatar` is the header's picture address: each message read now is stored with
+   * its fingerprint (never the address), and so is the conversation (lib/storage/pictures.ts).
+   */
+  async process(page: ConversationRef & { avatar?: string }, messages: readonly ExtractedMessage[]): Promise<SessionUpdate> {
+    const { avatar, ...conversation } = page;
     const fingerprints = await Promise.all(messages.map((m) => textFingerprint(m.text)));
     const state = this.state(conversation.key);
+    const picture = avatar && keyedByName(conversation.key) ? await this.pictureOf(state, avatar) : undefined;
     const keep: StoredMessage[] = [];
     const flagged: FlaggedMessage[] = [];
     const before = state.analyzer.risk;
@@ -116,7 +127,7 @@ export class ChatSession {
       if (previous !== undefined && !state.stored.has(message.id)) state.recent = state.recent.filter((m) => m.id !== message.id);
       const result = state.analyzer.add(message);
       if (result.truncated) state.truncated++;
-      const stored = this.record(message, result.findings);
+      const stored = this.record(message, result.findings, picture);
       if (result.findings.length) {
         flagged.push({ message, findings: result.findings });
         keep.push(...state.recent.splice(0), stored);
@@ -139,17 +150,20 @@ export class ChatSession {
       warn = true;
       state.warnedLevel = risk.level;
     }
-    const changed = keep.length > 0 || risk.level !== before.level || risk.score !== before.score;
-    return {
-      risk,
-      flagged,
-      warn,
-      truncated: state.truncated,
-      report: changed && (keep.length > 0 || risk.level !== 'none') ? { conversation, messages: keep, risk } : null,
-    };
+    const newPicture = picture !== undefined && !state.pictures.has(picture);
+    const changed = keep.length > 0 || risk.level !== before.level || risk.score !== before.score || newPicture;
+    const report = changed && (keep.length > 0 || risk.level !== 'none') ? { conversation, messages: keep, risk, ...(picture ? { picture } : {}) } : null;
+    if (report && picture) state.pictures.add(picture);
+    return { risk, flagged, warn, truncated: state.truncated, report };
   }
 
-  private record(message: ExtractedMessage, findings: readonly Finding[]): StoredMessage {
+  /** The fingerprint of a header picture's address (hashed once while the header shows the same one). */
+  private async pictureOf(state: ConversationState, address: string): Promise<string> {
+    if (state.avatar?.address !== address) state.avatar = { address, fingerprint: await pictureFingerprint(address) };
+    return state.avatar.fingerprint;
+  }
+
+  private record(message: ExtractedMessage, findings: readonly Finding[], picture: string | undefined): StoredMessage {
     return {
       id: message.id,
       from: message.from,
@@ -158,6 +172,7 @@ export class ChatSession {
       sender: message.sender?.slice(0, 300),
       findings: findings.filter((f) => f.end <= MAX_TEXT),
       seenAt: this.now(),
+      ...(picture ? { picture } : {}),
     };
   }
 }

@@ -16,9 +16,8 @@
  * It never changes the chat's DOM: the banner and the markers live in the extension's own shadow hosts.
  */
 import type { ConversationRisk, Finding } from '../engine/types';
-import type { AnalyzeResponse, FlaggedMessage, ProtocolMessage } from '../protocol';
-import { MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_SENDER_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from '../protocol-limits';
-import type { ConversationRef } from '../storage/schema';
+import type { AnalyzeResponse, FlaggedMessage, PageConversation, ProtocolMessage } from '../protocol';
+import { MAX_AVATAR_CHARS, MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_SENDER_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from '../protocol-limits';
 import type { ExtractContext, ExtractedMessage, SiteAdapter } from '../sites/types';
 
 /** Elements the extension adds to pages carry this attribute; the scanner never reads them. */
@@ -36,7 +35,7 @@ const MAX_RESYNC_STREAK = 3;
  * or a local session in tests. Answers the protocol's 'analyze-messages' reply; never rejects.
  */
 export interface Analyzer {
-  analyze(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse>;
+  analyze(conversation: PageConversation, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse>;
   /** Start a new scan: the next request is its first (see lib/content/remote-analyzer.ts). */
   restart?(): void;
 }
@@ -107,7 +106,7 @@ interface Batch {
   /** The address and the message root when the batch started: if both are unchanged, so is the conversation. */
   href: string;
   root: Element | null;
-  ref: ConversationRef;
+  ref: PageConversation;
   full: boolean;
   work: Element[];
   index: number;
@@ -335,7 +334,13 @@ export function startPageScanner(options: PageScannerOptions): PageScanner {
       memo: `${epoch}\u0000${key}`,
       href: url.href,
       root: root ?? null,
-      ref: { key, site: adapter.id, title: conversation.title.trim().slice(0, MAX_TITLE_CHARS), url: url.href.slice(0, MAX_URL_CHARS) },
+      ref: {
+        key,
+        site: adapter.id,
+        title: conversation.title.trim().slice(0, MAX_TITLE_CHARS),
+        url: url.href.slice(0, MAX_URL_CHARS),
+        ...(conversation.avatar ? { avatar: conversation.avatar.slice(0, MAX_AVATAR_CHARS) } : {}),
+      },
       full,
       work,
       index: 0,

@@ -5,9 +5,8 @@
  * settings changed), the next request starts a new scan (new scanId, seq 0) and the scanner reads everything again.
  * No zod here: the content script stays small (the background is our own code; its answer is checked for shape).
  */
-import type { ConversationRef } from '../storage/schema';
 import type { ExtractedMessage } from '../sites/types';
-import type { AnalyzeMessages, AnalyzeResponse } from '../protocol';
+import type { AnalyzeMessages, AnalyzeResponse, PageConversation } from '../protocol';
 import type { Analyzer } from './page-scanner';
 
 /** A random scan id (32 hex digits). */
@@ -44,7 +43,7 @@ export function createRemoteAnalyzer(
       scanId = newScanId();
       seq = 0;
     },
-    async analyze(conversation: ConversationRef, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse> {
+    async analyze(conversation: PageConversation, messages: readonly ExtractedMessage[]): Promise<AnalyzeResponse> {
       const request: AnalyzeMessages = { type: 'analyze-messages', scanId, seq: seq++, conversation, messages: [...messages] };
       let reply: unknown;
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -7,7 +7,8 @@ import { levelRank, type RiskLevel, type Sensitivity } from '../engine/taxonomy'
 import type { UiLanguage } from '../i18n';
 import { allFindings, isFlagged } from '../storage/conversations';
 import { scriptText } from '../i18n/script-text';
-import type { StoredConversation, StoredMessage } from '../storage/schema';
+import { keyedByName, numberedPictures, pictureNumber } from '../storage/pictures';
+import type { PictureSeen, StoredConversation, StoredMessage } from '../storage/schema';
 
 type Finding = StoredMessage['findings'][number];
 import { canonicalJson, messageRecordHash, sha256Hex } from './integrity';
@@ -156,7 +157,13 @@ function reportVersion(
   return { text, findings, originalFindings, redactions };
 }
 
-async function buildMessage(conversation: StoredConversation, index: number, redactor: Redactor | null): Promise<ReportMessage> {
+/**
+ * The pictures to mark messages with (a name-keyed conversation shown with two or more), else null: a message's
+ * picture as its number among them.
+ */
+type PictureMarks = readonly PictureSeen[] | null;
+
+async function buildMessage(conversation: StoredConversation, index: number, redactor: Redactor | null, pictures: PictureMarks): Promise<ReportMessage> {
   const message = conversation.messages[index];
   const { text, findings, originalFindings, redactions } = reportVersion(message.text, message.findings, message.from, redactor);
   const originalSender = message.sender || null;
@@ -168,7 +175,14 @@ async function buildMessage(conversation: StoredConversation, index: number, red
   const sha256 = await messageRecordHash({ ...record, sender, text, findings });
   const edits = message.edits?.map((edit) => {
     const { text: editText, findings: editFindings } = reportVersion(edit.text, edit.findings, message.from, redactor);
-    return { seenAt: isoTime(edit.seenAt) ?? EPOCH, text: editText, findings: editFindings, flagged: editFindings.length > 0, ...(edit.original ? { original: { ...edit.original } } : {}) };
+    return {
+      seenAt: isoTime(edit.seenAt) ?? EPOCH,
+      text: editText,
+      findings: editFindings,
+      flagged: editFindings.length > 0,
+      ...(edit.original ? { original: { ...edit.original } } : {}),
+      ...(pictures ? { picture: pictureNumber(pictures, edit.picture) } : {}),
+    };
   });
   const built: ReportMessage = {
     index,
@@ -182,6 +196,7 @@ async function buildMessage(conversation: StoredConversation, index: number, red
     findings,
     ...(message.original ? { original: { ...message.original } } : {}),
     ...(edits?.length ? { edits } : {}),
+    ...(pictures ? { picture: pictureNumber(pictures, message.picture) } : {}),
     sha256,
   };
   if (redactions || sender !== originalSender) {
@@ -222,10 +237,13 @@ function patternOf(risk: StoredConversation['risk'], language: UiLanguage): Repo
 
 async function buildConversation(conversation: StoredConversation, options: BuildReportOptions, redactor: Redactor | null): Promise<ReportConversation> {
   const indexes = selectContext(conversation.messages, options.contextMessages);
+  const byName = keyedByName(conversation.key);
+  const pictures = byName ? numberedPictures(conversation) : [];
+  const marks: PictureMarks = pictures.length > 1 ? pictures : null;
   const messages: ReportMessage[] = [];
   // Hash in batches: a long chat export can hold 100,000 messages.
   for (let start = 0; start < indexes.length; start += 1000) {
-    messages.push(...(await Promise.all(indexes.slice(start, start + 1000).map((index) => buildMessage(conversation, index, redactor)))));
+    messages.push(...(await Promise.all(indexes.slice(start, start + 1000).map((index) => buildMessage(conversation, index, redactor, marks)))));
   }
   const label = (text: string, from: 'self' | 'other' = 'other') => (redactor ? redactor.label(text, from) : text);
   const pattern = patternOf(conversation.risk, options.language);
@@ -234,6 +252,7 @@ async function buildConversation(conversation: StoredConversation, options: Buil
     site: conversation.site,
     title: label(conversation.title),
     ...((conversation.titles?.length ?? 0) > 1 ? { titles: conversation.titles!.map((t) => ({ title: label(t.title), at: isoTime(t.at) ?? EPOCH })) } : {}),
+    ...(byName ? { keyedByName: { pictures: pictures.map((p, i) => ({ number: i + 1, fingerprint: p.fingerprint, firstSeen: isoTime(p.at) ?? EPOCH })) } } : {}),
     url: conversation.url,
     firstSeen: isoTime(conversation.firstSeen) ?? EPOCH,
     lastUpdated: isoTime(conversation.updatedAt) ?? EPOCH,

@@ -147,6 +147,9 @@ mark { background: #fde68a; color: inherit; padding: 0 1px; }
 .pattern h3 { margin: 6px 0 2px; font-size: 11pt; }
 .pattern ol { margin: 2px 0; }
 .step { font-size: 9pt; font-weight: 600; color: #6d28d9; margin: 2px 0; }
+.identity-warning { border-left: 4px solid #b91c1c; background: #fef2f2; padding: 6px 10px; font-weight: 600; margin: 6px 0; }
+.identity-note { border-left: 4px solid #6b7280; padding: 4px 10px; font-size: 9.5pt; margin: 6px 0; }
+.picture { font-weight: 600; color: #7c2d12; }
 .hash { font: 7.5pt/1.3 ui-monospace, "Cascadia Mono", Consolas, monospace; color: #6b7280; overflow-wrap: anywhere; }
 code, .mono { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; overflow-wrap: anywhere; }
 svg.timeline { max-width: 100%; height: auto; }
@@ -183,6 +186,27 @@ function senderLabel(ctx: Ctx, message: Pick<ReportMessage, 'from' | 'sender'>):
   return message.sender ? `${message.sender} (${role})` : role;
 }
 
+/** Under which picture a message was read (a conversation shown with two pictures or more). */
+function pictureText(ctx: Ctx, picture: number | null): string {
+  return picture === null ? t(ctx.language, 'printReadWithoutPicture') : t(ctx.language, 'printReadUnderPicture', { number: picture });
+}
+
+/**
+ * A conversation stored under its display name: the profile pictures it was shown with, and a warning when there
+ * were two or more (another chat may have taken its name), or a note when there was none.
+ */
+function picturesHtml(ctx: Ctx, conversation: ReportConversation): string {
+  const pictures = conversation.keyedByName?.pictures;
+  if (!pictures) return '';
+  const { language } = ctx;
+  if (pictures.length === 0) return `<p class="identity-note">${escapeHtml(t(language, 'printNoPictures'))}</p>`;
+  const items = pictures
+    .map((p) => `<li>${escapeHtml(t(language, 'printPictureItem', { number: p.number, date: formatTime(p.firstSeen, language, ctx.report.timeZone), fingerprint: p.fingerprint }))}</li>`)
+    .join('');
+  const warning = pictures.length > 1 ? `<p class="identity-warning">${escapeHtml(t(language, 'printPicturesWarning', { count: pictures.length }))}</p>` : '';
+  return `<div class="pictures">${warning}<h3>${escapeHtml(t(language, 'printPictures'))}</h3><ul>${items}</ul></div>`;
+}
+
 function messageHtml(ctx: Ctx, conversation: ReportConversation, message: ReportMessage, record: number, steps: readonly string[] = []): string {
   const attrs = [
     `class="msg ${message.from}${message.flagged ? ' flagged' : ''}"`,
@@ -210,16 +234,21 @@ function messageHtml(ctx: Ctx, conversation: ReportConversation, message: Report
       : '';
   // Later versions of the message (edited after it was stored): shown after the stored text, never instead of it.
   const edits = (message.edits ?? [])
-    .map((edit) => `<p class="edited"><strong>${escapeHtml(t(ctx.language, 'printEdited', { date: formatTime(edit.seenAt, ctx.language, ctx.report.timeZone) }))}</strong></p><p class="edit-text">${highlighted(edit)}</p>${excerpt(edit.original, edit.text.length)}`)
+    .map(
+      (edit) =>
+        `<p class="edited"><strong>${escapeHtml(t(ctx.language, 'printEdited', { date: formatTime(edit.seenAt, ctx.language, ctx.report.timeZone) }))}</strong>` +
+        `${edit.picture !== undefined ? ` <span class="picture">${escapeHtml(pictureText(ctx, edit.picture))}</span>` : ''}</p><p class="edit-text">${highlighted(edit)}</p>${excerpt(edit.original, edit.text.length)}`,
+    )
     .join('');
   const when = message.sentAt ? time(ctx, message.sentAt) : `<span>${escapeHtml(t(ctx.language, 'printNoTime'))}</span>`;
   const flaggedLabel = message.flagged ? ` · <strong>${escapeHtml(t(ctx.language, 'printFlagged'))}</strong>` : '';
+  const pictureLabel = message.picture !== undefined ? ` · <span class="picture">${escapeHtml(pictureText(ctx, message.picture))}</span>` : '';
   const why = [...new Set([...message.findings, ...(message.edits ?? []).flatMap((e) => e.findings)].map((f) => f.category))]
     .map((c) => `<p class="why">${escapeHtml(categoryName(ctx.language, c))}: ${escapeHtml(readerExplanation(ctx.language, c))}</p>`)
     .join('');
   return (
     `<li ${attrs.join(' ')}>` +
-    `<div class="meta"><span class="sender">${escapeHtml(senderLabel(ctx, message))}</span> · ${when}${flaggedLabel}</div>` +
+    `<div class="meta"><span class="sender">${escapeHtml(senderLabel(ctx, message))}</span> · ${when}${flaggedLabel}${pictureLabel}</div>` +
     `<p class="text" data-field="text">${text}</p>${excerpt(message.original, message.text.length)}${edits}${why}` +
     steps.map((label) => `<p class="step">${escapeHtml(label)}</p>`).join('') +
     `<div class="hash">#${message.index} · ${escapeHtml(message.id)} · SHA-256 ${message.sha256}</div>` +
@@ -279,6 +308,7 @@ function conversationHtml(ctx: Ctx, conversation: ReportConversation, firstRecor
     `<h2>${escapeHtml(t(language, 'printConversation'))}: ${escapeHtml(conversation.title || conversation.key)}</h2>` +
     patternHtml(ctx, conversation, marks) +
     `<table class="facts">${facts}</table>` +
+    picturesHtml(ctx, conversation) +
     (categories ? `<h3>${escapeHtml(t(language, 'printCategories'))}</h3><ul>${categories}</ul>` : '') +
     `<h3>${escapeHtml(t(language, 'printRiskOverTime'))}</h3>` +
     timelineSvg(conversation.timeline, flagged, chartLabel, ctx.report.settings.sensitivity, (level) => levelName(language, level), marks) +

@@ -20,6 +20,11 @@ export const CANONICALIZATION = 'not-alone-canonical-json-1';
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex digits');
 const IsoDate = z.iso.datetime({ offset: true });
 const Direction = z.enum(['self', 'other']);
+/**
+ * Which of the conversation's `keyedByName.pictures` (its number, from 1) the chat's header showed when Not Alone
+ * read this version; null: it showed none. Only in a conversation shown with two pictures or more.
+ */
+const PictureNumber = z.number().int().min(1).nullable();
 
 export const ReportFindingSchema = z.strictObject({
   ruleId: z.string().max(120),
@@ -55,6 +60,7 @@ export const ReportEditSchema = z.strictObject({
   flagged: z.boolean(),
   findings: z.array(ReportFindingSchema),
   original: ReportOriginalSchema.optional(),
+  picture: PictureNumber.optional(),
 });
 export type ReportEdit = z.infer<typeof ReportEditSchema>;
 
@@ -79,6 +85,8 @@ export const ReportMessageSchema = z.strictObject({
    * removes the warning signs is itself evidence. Covered by the report's content hash, not by `sha256`.
    */
   edits: z.array(ReportEditSchema).optional(),
+  /** The picture the header showed when the message was first read. Covered by the content hash, not by `sha256`. */
+  picture: PictureNumber.optional(),
   /** SHA-256 of this message record (see integrity.ts `messageRecordHash`). */
   sha256: Sha256Hex,
   /** Only on a message the export changed: where it hid something. */
@@ -148,6 +156,18 @@ export const ReportConversationSchema = z.strictObject({
    * every title, oldest first, with when it was first seen.
    */
   titles: z.array(z.strictObject({ title: z.string(), at: IsoDate })).optional(),
+  /**
+   * Present when the chat app shows no id for this conversation, so it is stored under its display name (WhatsApp,
+   * Zalo): every profile picture its header showed, in the order first seen, as a fingerprint (the first 16 hex
+   * digits of the SHA-256 of the picture's address, never the address). None: another chat that took the same name
+   * could not be told apart. Two or more: another chat may have taken this one's name (or the person changed their
+   * picture), and every message says under which picture it was read (`picture`).
+   */
+  keyedByName: z
+    .strictObject({
+      pictures: z.array(z.strictObject({ number: z.number().int().min(1), fingerprint: z.string().regex(/^[0-9a-f]{16}$/), firstSeen: IsoDate })),
+    })
+    .optional(),
   url: z.string(),
   firstSeen: IsoDate,
   lastUpdated: IsoDate,

@@ -3,6 +3,7 @@
  * objects passed in (no `document`, `window`, `CSS`), so adapters run the same in a page, in Playwright and in
  * happy-dom unit tests.
  */
+import { MAX_AVATAR_CHARS } from '../protocol-limits';
 
 /** One selector of a fallback chain, with when it was last seen working on the live app. */
 export interface Fallback {
@@ -225,6 +226,33 @@ export function findBack<T>(element: Element, pick: (sibling: Element) => T | un
     if (value !== undefined) return value;
   }
   return undefined;
+}
+
+/** A `data:` image shorter than this is a placeholder (a blank or a 1×1 pixel), not someone's picture. */
+const MIN_DATA_AVATAR_CHARS = 200;
+
+/**
+ * The address of a chat header's profile picture, kept only as far as it names the picture: an http(s) address keeps
+ * its origin and path (the query and fragment carry the CDN's tokens and expiry, which change while the picture
+ * stays), a `data:` address is the picture itself (cut to `MAX_AVATAR_CHARS`, its length appended so a cut one stays
+ * apart). Undefined when there is no picture: no image, an empty or placeholder one, or a `blob:` address (new at
+ * every page load, so it would tell pictures apart that are the same).
+ */
+export function avatarAddress(image: Element | null): string | undefined {
+  const src = image?.getAttribute('src')?.trim();
+  if (!image || !src) return undefined;
+  if (/^data:/i.test(src)) {
+    if (src.length < MIN_DATA_AVATAR_CHARS) return undefined;
+    return src.length <= MAX_AVATAR_CHARS ? src : `${src.slice(0, MAX_AVATAR_CHARS - 20)}#${src.length}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(src, image.baseURI || image.ownerDocument.URL);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return `${url.origin}${url.pathname}`.slice(0, MAX_AVATAR_CHARS);
 }
 
 /** The last path segment after `marker` in a URL path ("/t/123/" with marker "t" gives "123"). */

@@ -14,10 +14,22 @@ export interface ExtractedMessage {
   ts?: number;
 }
 
+/**
+ * Prefix of a conversation id that is the chat's display name, for apps that show no chat id (WhatsApp's current
+ * DOM, Zalo). Two chats under one name share a record: such adapters also read `ConversationInfo.avatar`.
+ */
+export const NAME_ID_PREFIX = 'name:';
+
 export interface ConversationInfo {
   /** Stable id of the open conversation (from the URL or the page), unique within the site. */
   id: string;
   title: string;
+  /**
+   * Only for an id that is the display name (`NAME_ID_PREFIX`): the address of the profile picture the chat's header
+   * shows (`avatarAddress`, lib/sites/dom.ts), a hint of who the chat is with, so a chat that takes another chat's
+   * name shows up in the report. Absent when the header shows none.
+   */
+  avatar?: string;
 }
 
 /** What extraction needs besides the element: passed in so adapters stay deterministic in tests. */

@@ -9,9 +9,9 @@
  * - since Apr 2026 some rows with a bare `data-id` are not messages (contact cards): a bare-id row needs
  *   `data-pre-plain-text` to count as a message.
  */
-import { chain, textOf } from './dom';
+import { avatarAddress, chain, textOf } from './dom';
 import { dateOrderFor, parseWhatsAppPrePlain } from './time';
-import type { ConversationInfo, ExtractContext, ExtractedMessage, SiteAdapter } from './types';
+import { NAME_ID_PREFIX, type ConversationInfo, type ExtractContext, type ExtractedMessage, type SiteAdapter } from './types';
 
 export const WHATSAPP_SELECTORS = {
   main: chain({ selector: '#main', seen: '2026-05-10' }),
@@ -43,6 +43,14 @@ export const WHATSAPP_SELECTORS = {
     { selector: '#main header [data-testid="conversation-info-header-chat-title"]', seen: '2026-05-10', note: 'unconfirmed' },
     { selector: '#main header span[title]', seen: '2026-05-10', note: 'unconfirmed' },
     { selector: '#main header span[dir="auto"]', seen: '2026-05-10', note: 'unconfirmed' },
+  ),
+  /**
+   * The chat's profile picture in the header (a chat without one shows an icon, no image). Emoji in the title are
+   * images too: they carry `data-plain-text` or the `emoji` class, and images inside the title are skipped.
+   */
+  avatar: chain(
+    { selector: '#main header [data-testid="conversation-info-header"] img:not([data-plain-text]):not(.emoji)', seen: '2026-05-10', note: 'unconfirmed' },
+    { selector: '#main header img:not([data-plain-text]):not(.emoji)', seen: '2026-05-10', note: 'unconfirmed: the first image of the header' },
   ),
 } as const;
 
@@ -120,7 +128,11 @@ export const whatsappAdapter: SiteAdapter = {
     const packed = main.querySelector(`${WHATSAPP_SELECTORS.row.selector} [data-id]`)?.getAttribute('data-id');
     const chatId = packed ? PACKED_ID.exec(packed)?.[2] : undefined;
     if (!chatId && !name) return null;
-    return { id: chatId ?? `name:${name}`, title: name || chatId || '' };
+    if (chatId) return { id: chatId, title: name || chatId };
+    // Keyed by its name: the header's picture tells apart two chats under one name (lib/sites/types.ts).
+    const image = WHATSAPP_SELECTORS.avatar.all(main).find((img) => !(title && title.contains(img)));
+    const avatar = avatarAddress(image ?? null);
+    return { id: `${NAME_ID_PREFIX}${name}`, title: name, ...(avatar ? { avatar } : {}) };
   },
   messageRoot: (doc) => WHATSAPP_SELECTORS.main.first(doc),
   messageElements: (root) => WHATSAPP_SELECTORS.row.all(root),

@@ -4,9 +4,9 @@
  * "HH:mm" only. The URL does not change between conversations, so the header's title is the conversation id.
  * The left panel (`.conv-item`) and the pinned board repeat message texts: they are never read.
  */
-import { chain, findBack, textOf } from './dom';
+import { avatarAddress, chain, findBack, textOf } from './dom';
 import { clockOnDay, parseDayLabel } from './time';
-import type { ConversationInfo, ExtractContext, ExtractedMessage, SiteAdapter } from './types';
+import { NAME_ID_PREFIX, type ConversationInfo, type ExtractContext, type ExtractedMessage, type SiteAdapter } from './types';
 
 export const ZALO_SELECTORS = {
   list: chain(
@@ -38,6 +38,11 @@ export const ZALO_SELECTORS = {
     { selector: '.header-title', seen: '2026-04-01', note: 'unconfirmed' },
     { selector: '#header .title', seen: '2025-06-01', note: 'unconfirmed' },
   ),
+  /** The chat's profile picture in the header (a chat without one shows its initials, no image). */
+  avatar: chain(
+    { selector: '#header .header-avatar img', seen: '2026-04-01', note: 'unconfirmed' },
+    { selector: '.header-avatar img', seen: '2026-04-01', note: 'unconfirmed' },
+  ),
 } as const;
 
 function isOwn(message: Element): boolean {
@@ -60,7 +65,9 @@ export const zaloAdapter: SiteAdapter = {
   conversation(doc): ConversationInfo | null {
     const title = headerTitle(doc);
     if (!title || !ZALO_SELECTORS.list.first(doc)) return null;
-    return { id: `name:${title}`, title };
+    // Keyed by its name: the header's picture tells apart two chats under one name (lib/sites/types.ts).
+    const avatar = avatarAddress(ZALO_SELECTORS.avatar.first(doc));
+    return { id: `${NAME_ID_PREFIX}${title}`, title, ...(avatar ? { avatar } : {}) };
   },
   messageRoot: (doc) => ZALO_SELECTORS.list.first(doc),
   messageElements: (root) => ZALO_SELECTORS.message.all(root).filter((m) => !m.closest(ZALO_SELECTORS.elsewhere)),

@@ -18,6 +18,7 @@
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk } from '../engine/types';
+import { pictureHistory } from './pictures';
 import { MAX_EDITS, MAX_TITLES, type ConversationRef, type StoredConversation, type StoredMessage, type TitleChange } from './schema';
 
 export type ConversationMap = Record<string, StoredConversation>;
@@ -30,6 +31,8 @@ export interface ScanReport {
   conversation: ConversationRef;
   messages: StoredMessage[];
   risk: ConversationRisk;
+  /** The fingerprint of the picture the chat's header showed for this read (name-keyed conversations only). */
+  picture?: string;
 }
 
 /** Plain context messages kept per conversation at most (flagged messages are never dropped for size). */
@@ -74,7 +77,10 @@ function mergeMessage(old: StoredMessage, read: StoredMessage): StoredMessage {
     if (edits.length === 0) return { ...old, findings: read.findings };
     return { ...old, edits: [...edits.slice(0, -1), { ...edits[edits.length - 1], findings: read.findings }] };
   }
-  const next = [...edits, { text: read.text, findings: read.findings, seenAt: read.seenAt, ...(read.original ? { original: read.original } : {}) }];
+  const next = [
+    ...edits,
+    { text: read.text, findings: read.findings, seenAt: read.seenAt, ...(read.original ? { original: read.original } : {}), ...(read.picture ? { picture: read.picture } : {}) },
+  ];
   while (next.length > MAX_EDITS) {
     const plain = next.findIndex((edit, i) => i < next.length - 1 && edit.findings.length === 0);
     next.splice(plain >= 0 ? plain : 0, 1);
@@ -123,7 +129,9 @@ function withinBudget(conversation: StoredConversation, newIds: ReadonlySet<stri
 
 /** Merge a scan report into the map; returns a new map (inputs are not mutated). */
 export function mergeScanReport(conversations: ConversationMap, report: ScanReport, now: number, budget: number = CONVERSATION_BUDGET_BYTES): ConversationMap {
-  const { conversation, messages, risk } = report;
+  const { messages, risk } = report;
+  // Only the reference's own fields: whatever else the caller's object carries (a page's picture address) is not stored.
+  const conversation: ConversationRef = { key: report.conversation.key, site: report.conversation.site, title: report.conversation.title, url: report.conversation.url };
   const previous = conversations[conversation.key];
   const byId = new Map<string, StoredMessage>();
   for (const message of previous?.messages ?? []) byId.set(message.id, message);
@@ -143,6 +151,7 @@ export function mergeScanReport(conversations: ConversationMap, report: ScanRepo
     saved: previous?.saved ?? false,
     savedAt: previous?.savedAt ?? null,
     titles: titleHistory(previous, conversation.title, now),
+    ...(report.picture || previous?.pictures?.length ? { pictures: pictureHistory(previous?.pictures, report.picture, now) } : {}),
     ...(previous?.overBudget ? { overBudget: previous.overBudget } : {}),
     messages: capContext(merged),
   };

@@ -40,6 +40,12 @@ export const OriginalTextSchema = z.object({
 });
 export type OriginalText = z.infer<typeof OriginalTextSchema>;
 
+/**
+ * The fingerprint of a profile picture a chat's header showed (lib/storage/pictures.ts `pictureFingerprint`): the
+ * first 16 hex digits of the SHA-256 of its address, never the address.
+ */
+export const PictureFingerprintSchema = z.string().regex(/^[0-9a-f]{16}$/, 'a picture fingerprint is 16 lowercase hex digits');
+
 /** One later version of a stored message: the chat app showed the same message id with another text (an edit). */
 export const MessageEditSchema = z.object({
   text: z.string().max(MAX_TEXT),
@@ -47,6 +53,8 @@ export const MessageEditSchema = z.object({
   /** When the extension read this version (ms). */
   seenAt: z.number(),
   original: OriginalTextSchema.optional(),
+  /** The picture the chat's header showed when this version was read (name-keyed conversations only, when shown). */
+  picture: PictureFingerprintSchema.optional(),
 });
 export type MessageEdit = z.infer<typeof MessageEditSchema>;
 
@@ -67,6 +75,11 @@ export const StoredMessageSchema = z.object({
   original: OriginalTextSchema.optional(),
   /** Later versions of the message (edits made after it was stored), oldest first (storage v3). */
   edits: z.array(MessageEditSchema).max(MAX_EDITS).optional(),
+  /**
+   * The picture the chat's header showed when the message was first read: only in a conversation keyed by its name
+   * (lib/storage/pictures.ts), and only when the header showed one.
+   */
+  picture: PictureFingerprintSchema.optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 
@@ -74,6 +87,11 @@ export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 export const TitleChangeSchema = z.object({ title: z.string().max(300), at: z.number() });
 export type TitleChange = z.infer<typeof TitleChangeSchema>;
 export const MAX_TITLES = 20;
+
+/** A profile picture a name-keyed conversation was shown with, and when it was first seen with it. */
+export const PictureSeenSchema = z.object({ fingerprint: PictureFingerprintSchema, at: z.number() });
+export type PictureSeen = z.infer<typeof PictureSeenSchema>;
+export const MAX_PICTURES = 20;
 
 export const RiskReasonSchema = z.object({
   category: z.enum(CATEGORY_IDS),
@@ -127,6 +145,11 @@ export const StoredConversationSchema = ConversationRefSchema.extend({
    * ("Mẹ") under the same key is visible in the report instead of silently merging.
    */
   titles: z.array(TitleChangeSchema).max(MAX_TITLES).optional(),
+  /**
+   * For a conversation keyed by its display name (the app shows no chat id): every profile picture its header showed,
+   * in the order first seen (lib/storage/pictures.ts). Two or more: another chat may have taken this one's name.
+   */
+  pictures: z.array(PictureSeenSchema).max(MAX_PICTURES).optional(),
   /**
    * Messages with warning signs this conversation could not keep because it used up its share of storage
    * (`CONVERSATION_BUDGET_BYTES`, lib/storage/conversations.ts), and since when (storage v3).

@@ -43,7 +43,7 @@ describe.each(APPS)('%s fixture', (app) => {
     open = loadPage(readPage(app), expected.url);
     if (name !== expected.initial) open.open(name);
     expect(adapter.matches(open.url)).toBe(true);
-    expect(adapter.conversation(open.document, open.url)).toEqual({ id: conversation.id, title: conversation.title });
+    expect(adapter.conversation(open.document, open.url)).toEqual({ id: conversation.id, title: conversation.title, ...(conversation.avatar ? { avatar: conversation.avatar } : {}) });
     const got = extractAll(adapter, open);
     const want = conversation.messages.map((m) => expectedMessage(m, NOW));
     const comparable = got.map((m, i) => ({

@@ -26,6 +26,8 @@ export interface ExpectedMessage {
 export interface ExpectedConversation {
   id: string;
   title: string;
+  /** The header's profile-picture address, as `ConversationInfo.avatar` (conversations keyed by their name only). */
+  avatar?: string;
   /** The address of the page with this conversation open (when the URL names the conversation). */
   url?: string;
   messages: ExpectedMessage[];
