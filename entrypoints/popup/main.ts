@@ -141,6 +141,7 @@ function draw(): void {
 
   if (model.accessText) status.append(el('div', { text: model.accessText, className: 'meta', testid: 'access-withdrawn' }));
   if (model.truncatedText) status.append(el('div', { text: model.truncatedText, className: 'meta', testid: 'truncated' }));
+  if (model.picturesText) status.append(el('div', { text: model.picturesText, className: 'meta', testid: 'pictures' }));
 
   const list = el('ul', { testid: 'recent', className: 'recent' });
   if (model.recent.length === 0) list.append(el('li', { text: model.emptyText, className: 'meta empty' }));

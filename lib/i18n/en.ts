@@ -112,6 +112,7 @@ export const en = {
     popupPausedUntil: 'Paused until {time}',
     popupSwitchedOff: 'Switched off for this site in the settings',
     popupTruncated: 'Messages here not checked completely: {count} (too long, or imported rules too slow). Warning signs in them may be missed.',
+    popupPictures: 'This chat was shown with {count} different profile pictures under this name: someone may have taken its name. The report shows which messages came under which picture.',
     popupPausedNote: 'Paused here for an hour. It starts again by itself.',
     popupReloadNote: 'Watching this site again.',
     popupWatchAdded: 'This site is now watched. Reload the page to start.',

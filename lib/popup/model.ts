@@ -7,7 +7,8 @@ import { isoTime } from '../report/build';
 import { formatTime } from '../report/format';
 import { PAUSED_FOREVER } from '../settings/sites';
 import { flaggedConversations, isFlagged, type ConversationMap } from '../storage/conversations';
-import type { Settings } from '../storage/schema';
+import { keyedByName, numberedPictures } from '../storage/pictures';
+import type { Settings, StoredConversation } from '../storage/schema';
 import { adapterForPage } from '../sites';
 import { watchPattern } from '../extension/watch-site';
 
@@ -27,6 +28,11 @@ export interface PopupModel {
   current: { level: RiskLevel; levelText: string; text: string; pattern: PatternSummary | null } | null;
   /** "3 messages here could not be checked completely…", when the open conversation's analysis was cut short. */
   truncatedText: string | null;
+  /**
+   * "This chat was shown with 2 different profile pictures…", when the open conversation is stored under its name and
+   * its header showed more than one picture (another chat may have taken its name: lib/storage/pictures.ts).
+   */
+  picturesText: string | null;
   recent: Array<{ key: string; title: string; site: string; level: RiskLevel; levelText: string; reasons: string; flaggedCount: string; when: string }>;
   emptyText: string;
   /** Pause / resume is offered (a parent PIN may still be asked for). */
@@ -42,6 +48,12 @@ export interface PopupModel {
   accessText: string | null;
   /** "Allow again" is offered (asks the browser for the withdrawn sites' access back). */
   canRestoreAccess: boolean;
+}
+
+function picturesNote(language: UiLanguage, conversation: StoredConversation | undefined): string | null {
+  if (!conversation || !keyedByName(conversation.key)) return null;
+  const count = numberedPictures(conversation).length;
+  return count > 1 ? t(language, 'popupPictures', { count }) : null;
 }
 
 export function buildPopupModel(input: {
@@ -124,6 +136,7 @@ export function buildPopupModel(input: {
     origin: url?.origin ?? null,
     current,
     truncatedText: current && input.tabState?.truncated ? t(language, 'popupTruncated', { count: input.tabState.truncated }) : null,
+    picturesText: current ? picturesNote(language, input.conversations[input.tabState!.conversationKey]) : null,
     recent,
     emptyText: t(language, 'recentEmpty'),
     canPause: status === 'watching' && !policyLocked,

@@ -38,6 +38,18 @@ describe('popup model', () => {
     expect(buildPopupModel({ ...base, language: 'vi', tabState: { ...state, truncated: 3 } }).truncatedText).toMatch(/^Số tin nhắn ở đây chưa được kiểm tra hết: 3/);
   });
 
+  it('says when the open chat, known only by its name, was shown with two different pictures (issue 15, point 7)', () => {
+    const key = 'whatsapp:name:Mẹ';
+    const message = (id: string, seenAt: number, picture: string) => ({ ...fakePolice.messages[0], id, seenAt, picture });
+    const conversation = { ...fakePolice, key, site: 'whatsapp', title: 'Mẹ', messages: [message('a', NOW - 2, 'aaaaaaaaaaaaaaaa')] };
+    const input = { ...base, tabUrl: 'https://web.whatsapp.com/', tabState: { conversationKey: key, risk: fakePolice.risk }, conversations: { [key]: conversation } };
+    expect(buildPopupModel(input).picturesText).toBeNull();
+    const taken = { ...conversation, messages: [...conversation.messages, message('b', NOW - 1, 'bbbbbbbbbbbbbbbb')] };
+    const model = buildPopupModel({ ...input, conversations: { [key]: taken } });
+    expect(model.picturesText).toBe('This chat was shown with 2 different profile pictures under this name: someone may have taken its name. The report shows which messages came under which picture.');
+    expect(buildPopupModel({ ...input, language: 'vi', conversations: { [key]: taken } }).picturesText).toMatch(/^Cuộc trò chuyện này đã hiện 2 ảnh đại diện khác nhau/);
+  });
+
   it('says scanning is off when the browser\'s site access was withdrawn, not "No chat open" (issue 15, point 6)', async () => {
     // Without access the browser hides the tab's address from the extension.
     const hidden = { ...base, tabUrl: undefined };
