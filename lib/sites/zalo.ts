@@ -1,7 +1,8 @@
 /**
  * Zalo Web (chat.zalo.me). Facts from ../shared/reference/chat-apps-dom.md: messages are
  * `div.chat-message[id^="bb_msg_id_"]`, the side is marked with `.me` / `data-id="div_SentMsg_Text"`, times are
- * "HH:mm" only. The URL does not change between conversations, so the header's title is the conversation id.
+ * "HH:mm" only. The URL does not change between conversations, so the header's title is the conversation id, and the
+ * header's picture tells apart two chats under one name (`avatar`).
  * The left panel (`.conv-item`) and the pinned board repeat message texts: they are never read.
  */
 import { avatarAddress, chain, findBack, textOf } from './dom';

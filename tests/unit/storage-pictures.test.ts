@@ -181,6 +181,8 @@ describe('a chat keyed by its name that another chat takes over', () => {
     expect(html.match(/Read under picture 2/g)).toHaveLength(1);
     expect(html).toContain('Read while no profile picture was shown');
     expect((await verifyReport(html, 'r.html')).ok).toBe(true);
+    // Taking the warning out of the printable report is noticed too.
+    expect((await verifyReport(html.replace(/<p class="identity-warning">[^<]*<\/p>/, ''), 'r.html')).ok).toBe(false);
 
     const vi = await toPrintableHtml(await buildReport(Object.values(map), { language: 'vi', generator: 'extension', now: T0 + 3 * DAY, timeZone: 'UTC' }));
     expect(vi).toContain('Cuộc trò chuyện này đã hiện 2 ảnh đại diện khác nhau dưới cùng một tên.');
