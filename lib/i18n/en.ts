@@ -91,7 +91,7 @@ export const en = {
     printPictures: 'Profile pictures',
     printPicturesWarning: 'This chat was shown with {count} different profile pictures under the same name. Someone may have taken this chat’s name, or the person changed their picture; messages read under each picture are marked.',
     printPictureItem: 'Picture {number}: first seen {date} (fingerprint {fingerprint})',
-    printReadUnderPicture: 'Read under picture {number}',
+    printReadUnderPicture: 'Read while picture {number} was shown',
     printReadWithoutPicture: 'Read while no profile picture was shown',
     printNoPictures: 'This chat is known only by its name (the app shows no chat id) and it showed no profile picture: another chat that took the same name would be stored with it, and nothing here could show it.',
     printNotKept: '{count} more message(s) with warning signs were not kept: this conversation used up its share of storage (since {date}).',

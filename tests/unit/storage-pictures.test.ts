@@ -177,8 +177,8 @@ describe('a chat keyed by its name that another chat takes over', () => {
     expect(html).toContain('This chat was shown with 2 different profile pictures under the same name. Someone may have taken this chat’s name');
     expect(html).toContain(`Picture 2: first seen`);
     expect(html).toContain(stranger);
-    expect(html.match(/Read under picture 1/g)).toHaveLength(2);
-    expect(html.match(/Read under picture 2/g)).toHaveLength(1);
+    expect(html.match(/Read while picture 1 was shown/g)).toHaveLength(2);
+    expect(html.match(/Read while picture 2 was shown/g)).toHaveLength(1);
     expect(html).toContain('Read while no profile picture was shown');
     expect((await verifyReport(html, 'r.html')).ok).toBe(true);
     // Taking the warning out of the printable report is noticed too.
