@@ -7,12 +7,12 @@
  *   const conversation = engine.conversation();
  *   const { findings, risk } = conversation.add(message);
  */
-import { analyzeText, CompiledRuleSet, type CompileProblem, type PrecompiledPhrases } from './matcher';
+import { analyzeText, CompiledRuleSet, WINDOW_CHARS, type CompileProblem, type PrecompiledPhrases } from './matcher';
 import { ConversationRiskTracker, DEFAULT_SENSITIVITY, SENSITIVITY_PRESETS, type SensitivityPreset } from './risk';
 import type { RulePack } from './rule-schema';
 import { combineFindings, isShownOnly } from './combine';
-import { likelyLanguages, tokenize, type RawToken } from './normalize';
-import { extractFeatures, type Scorer } from './scorer';
+import { likelyLanguages, normalizeMessage, tokenize, type NormalizedMessage, type RawToken } from './normalize';
+import { extractFeatures, MODEL_MAX_CHARS, type Scorer } from './scorer';
 import { compileScripts } from './scripts';
 import type { ChatMessage, ConversationRisk, EngineOptions, Finding, Language } from './types';
 
@@ -20,6 +20,16 @@ import type { ChatMessage, ConversationRisk, EngineOptions, Finding, Language } 
 function messageLanguage(tokens: readonly RawToken[]): Language {
   const likely = likelyLanguages(tokens);
   return likely.vi && !likely.en ? 'vi' : 'en';
+}
+/** Characters of a message `messageLanguage` reads. */
+const LANGUAGE_CHARS = 2000;
+
+/**
+ * A message short enough that the rules read it in one window and the scorer reads all of it is tokenised once, for
+ * both (undefined for a longer one: each then reads its own part).
+ */
+function sharedNormalization(text: string): NormalizedMessage | undefined {
+  return text.length <= Math.min(WINDOW_CHARS, MODEL_MAX_CHARS) ? normalizeMessage(text) : undefined;
 }
 
 export interface MessageResult {
@@ -149,11 +159,12 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     const joined = `${tail} ${head}`;
     const boundary = tail.length + 1;
     const known = new Set([...previous.categories, ...own.map((f) => f.category)]);
-    const crossing = analyzeText(compiled, joined).findings.filter((f) => f.start < tail.length && f.end > boundary && !known.has(f.category));
+    const normalized = sharedNormalization(joined);
+    const crossing = analyzeText(compiled, joined, {}, normalized).findings.filter((f) => f.start < tail.length && f.end > boundary && !known.has(f.category));
     if (crossing.length === 0) return [];
     // The scorer reads the pair as it reads one message (a retelling stays talk); only the crossing rule hits are kept.
     const crossingRules = new Set(crossing.map((f) => f.ruleId));
-    const kept = scorer ? combineWithScorer(scorer, joined, crossing, previous.from).filter((f) => crossingRules.has(f.ruleId)) : crossing;
+    const kept = scorer ? combineWithScorer(scorer, joined, crossing, previous.from, normalized).filter((f) => crossingRules.has(f.ruleId)) : crossing;
     return kept.map((f) => {
       const start = Math.max(0, f.start - boundary);
       return { ...f, start, end: f.end - boundary, matched: text.slice(start, f.end - boundary), continues: true };
@@ -162,22 +173,24 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
 
   /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
   const analyzeMessage = (text: string, from: ChatMessage['from']): { findings: Finding[]; truncated: boolean } => {
-    const analysis = analyzeText(compiled, text);
+    const normalized = sharedNormalization(text);
+    const analysis = analyzeText(compiled, text, {}, normalized);
     if (!scorer) return analysis;
-    return { findings: combineWithScorer(scorer, text, analysis.findings, from), truncated: analysis.truncated };
+    return { findings: combineWithScorer(scorer, text, analysis.findings, from, normalized), truncated: analysis.truncated };
   };
 
-  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from']): Finding[] {
+  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from'], normalized?: NormalizedMessage): Finding[] {
     const ruleCategories = ruleFindings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
-    const result = scorer.score(text, ruleCategories);
+    const tokens = normalized?.tokens;
+    const result = scorer.score(text, ruleCategories, tokens);
     const { findings } = combineFindings({
       text,
       ruleFindings,
       isUserRule,
       scorer,
-      features: () => extractFeatures(text, ruleCategories),
+      features: () => extractFeatures(text, ruleCategories, tokens),
       result,
-      language: () => messageLanguage(tokenize(text.slice(0, 2000))),
+      language: () => messageLanguage(tokens && text.length <= LANGUAGE_CHARS ? tokens : tokenize(text.slice(0, LANGUAGE_CHARS))),
       minShownWeight: preset.minShownWeight,
       from,
     });

@@ -273,10 +273,11 @@ export class CompiledRuleSet {
    * `deadline`, no further pattern runs once `now()` has passed it, and the deadline says so. The bundled rules' patterns
    * run first; the imported ones after them, and once they have spent a budget they stop for good
    * (`deadline.importedStopped`) and the bundled ones get a fresh budget: an imported rule file can slow a message
-   * down, but never keep the bundled rules from running.
+   * down, but never keep the bundled rules from running. `normalized` is the text already normalised, when the caller
+   * shares it with the scorer.
    */
-  analyzePiece(text: string, deadline?: PieceDeadline): Finding[] {
-    const message = normalizeMessage(text);
+  analyzePiece(text: string, deadline?: PieceDeadline, normalized?: NormalizedMessage): Finding[] {
+    const message = normalized ?? normalizeMessage(text);
     // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
     const stamp = ++this.stamp;
     if (this.present.length < this.anchorIds.size) this.present = new Int32Array(this.anchorIds.size);
@@ -472,14 +473,14 @@ export interface PieceDeadline {
  * single pattern ever runs over more than `WINDOW_CHARS` characters; analysis stops after `maxWindows` windows or
  * when the time budget is spent, and says so (`truncated`), so a hostile message cannot freeze a chat page.
  * Imported rules spend the budget first when it runs out: they stop, and the bundled rules go on with a budget of
- * their own.
+ * their own. `normalized`: `normalizeMessage(text)` when the caller has it already (used for a text of one window).
  */
 export interface TextAnalysis {
   findings: Finding[];
   truncated: boolean;
 }
 
-export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}): TextAnalysis {
+export function analyzeText(rules: CompiledRuleSet, text: string, limits: AnalyzeLimits = {}, normalized?: NormalizedMessage): TextAnalysis {
   const maxWindows = limits.maxWindows ?? DEFAULT_LIMITS.maxWindows;
   const budgetMs = limits.budgetMs ?? DEFAULT_LIMITS.budgetMs;
   const now = limits.now ?? (() => performance.now());
@@ -487,7 +488,7 @@ export function analyzeText(rules: CompiledRuleSet, text: string, limits: Analyz
   const deadline: PieceDeadline = { at: started + budgetMs * HARD_LIMIT_FACTOR, now, limitMs: budgetMs * HARD_LIMIT_FACTOR };
   const truncated = (): boolean => deadline.stopped === true || deadline.importedStopped === true;
   if (text.length <= WINDOW_CHARS) {
-    const findings = rules.analyzePiece(text, deadline);
+    const findings = rules.analyzePiece(text, deadline, normalized);
     return { findings, truncated: truncated() };
   }
   const byRule = new Map<string, Finding>();

@@ -427,6 +427,13 @@ function phraseAnchors(root: readonly PatternNode[], view: ViewName): PhraseAnch
     }
   }
   also.sort((a, b) => a.cost - b.cost);
+  // The words a match can start with are required too: about half the candidate patterns of a message hold none of
+  // them, and this filter skips them without running the matcher. Last, as the costliest to check.
+  const starts = startWords(root);
+  if (anchor && starts) {
+    const choice: AnchorChoice = { words: [...starts], cost: 0 };
+    if (!sameAnchor(choice, anchor) && !also.some((c) => sameAnchor(c, choice))) also.push(choice);
+  }
   return {
     anchors: anchor ? anchor.words : null,
     weakAnchor: anchor ? anchor.words.every((w) => common.has(w.replace(/\*$/, ''))) : true,

@@ -135,9 +135,16 @@ export interface MessageFeatures {
   tokens: RawToken[];
 }
 
-/** Extract the features of a message; `ruleCategories` are the categories of the rules that fired on it. */
-export function extractFeatures(text: string, ruleCategories: readonly CategoryId[] = []): MessageFeatures {
-  const tokens = tokenize(text.length > MODEL_MAX_CHARS ? text.slice(0, MODEL_MAX_CHARS) : text);
+/** The tokens the model reads: those of the message's first `MODEL_MAX_CHARS` characters. */
+export function modelTokens(text: string): RawToken[] {
+  return tokenize(text.length > MODEL_MAX_CHARS ? text.slice(0, MODEL_MAX_CHARS) : text);
+}
+
+/**
+ * Extract the features of a message; `ruleCategories` are the categories of the rules that fired on it. `tokens`:
+ * `modelTokens(text)`, when the caller has them already.
+ */
+export function extractFeatures(text: string, ruleCategories: readonly CategoryId[] = [], tokens: RawToken[] = modelTokens(text)): MessageFeatures {
   const features: number[] = [];
   const featureToken: number[] = [];
   let previous = 0;
@@ -332,10 +339,10 @@ export class Scorer {
   /**
    * The scores of a message without materialising its features: each word's own features (the word and its
    * character n-grams) are summed once per word and cached, so a message costs one lookup per word plus its
-   * bigrams. Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it).
+   * bigrams. Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it). `tokens`:
+   * `modelTokens(text)`, when the caller has them already (the rules tokenised the same text).
    */
-  rawScoresOf(text: string, ruleCategories: readonly CategoryId[] = []): Float64Array {
-    const tokens = tokenize(text.length > MODEL_MAX_CHARS ? text.slice(0, MODEL_MAX_CHARS) : text);
+  rawScoresOf(text: string, ruleCategories: readonly CategoryId[] = [], tokens: readonly RawToken[] = modelTokens(text)): Float64Array {
     const sums = this.raw;
     sums.fill(0);
     let count = 0;
@@ -406,8 +413,8 @@ export class Scorer {
     return vector;
   }
 
-  score(text: string, ruleCategories: readonly CategoryId[] = []): ScorerResult {
-    return this.resultOf(this.rawScoresOf(text, ruleCategories));
+  score(text: string, ruleCategories: readonly CategoryId[] = [], tokens?: readonly RawToken[]): ScorerResult {
+    return this.resultOf(this.rawScoresOf(text, ruleCategories, tokens));
   }
 
   scoreFeatures(features: MessageFeatures): ScorerResult {

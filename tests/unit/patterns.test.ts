@@ -89,10 +89,12 @@ describe('phrase patterns', () => {
     const two = compilePhrase('hotel ~2 alone', 'en', {});
     expect([two.anchors, ...(two.alsoRequired ?? [])].flat().sort()).toEqual(['alone', 'hotel']);
     expect(compilePhrase('hotel', 'en', {}).alsoRequired).toBeNull();
-    // Every other required part is a filter too, rarest first; very common words filter nothing.
+    // Every other required part is a filter too, rarest first; very common words filter nothing there.
     const three = compilePhrase('send ~2 nudes ~3 hotel', 'en', {});
     expect([three.anchors, ...(three.alsoRequired ?? [])]).toEqual([['nudes'], ['hotel'], ['send']]);
-    expect(compilePhrase('you ~2 nudes', 'en', {}).alsoRequired).toBeNull();
+    // The words a match can start with are one more filter, common ones too: a message may well lack them.
+    expect(compilePhrase('you ~2 nudes', 'en', {}).alsoRequired).toEqual([['you']]);
+    expect(compilePhrase('[please] (you|u) ~2 nudes', 'en', {}).alsoRequired).toEqual([['please', 'you']]);
   });
 });
 
