@@ -21,9 +21,11 @@ export interface TrainOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /** Sample weight of a real ordinary line (a written line weighs 1). */
+  realWeight: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { riskyBits: 18, sharedBits: 16, epochs: 5, learningRate: 0.2, l2: 1e-6, seed: 20251207 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { riskyBits: 18, sharedBits: 16, epochs: 7, learningRate: 0.2, l2: 1e-6, seed: 20251207, realWeight: 2 };
 
 export interface FloatModel {
   riskyBits: number;

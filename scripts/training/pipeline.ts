@@ -8,7 +8,7 @@ import { decideMessage } from '../../lib/engine/combine';
 import { extractFeatures, HEADS, HEAD_INDEX, parseScorerData, SCORER_FORMAT, SCORER_VERSION, Scorer, type ScorerData, type ScorerThresholds } from '../../lib/engine/scorer';
 import { CATEGORY_IDS } from '../../lib/engine/taxonomy';
 import { loadBundledRules } from '../../lib/node/rule-files';
-import { isPositive, type LabelledMessage } from '../corpus/load';
+import { isPositive, stripDiacritics, type LabelledMessage } from '../corpus/load';
 import { DEFAULT_TRAIN_OPTIONS, fitPlatt, quantize, toBase64, trainLogistic, uncalibratedScorer, type TrainingExample, type TrainOptions } from './logistic';
 
 let rulesEngine: Engine | undefined;
@@ -51,13 +51,13 @@ export function targetsOf(message: Pick<LabelledMessage, 'kind' | 'categories'>)
 }
 
 /**
- * Real ordinary lines weigh less than written ones: there are many more of them and they are easy; the written hard
- * negatives (talk about scams, surprise parties) are what the model must learn to tell apart.
+ * A real ordinary line weighs `TrainOptions.realWeight` (a written line weighs 1). Chosen on the calibration split
+ * (0.2 to 3 tried): weighing real lines twice gave the best calibration recall among thresholds that keep every
+ * language's real lines, Vietnamese without diacritics too, under the limit below; lighter real lines let the model
+ * lean on words that ordinary chat uses all the time.
  */
-export const REAL_WEIGHT = 0.2;
-
-export function examplesOf(messages: readonly LabelledMessage[]): TrainingExample[] {
-  return messages.map((m) => ({ features: featuresOf(m.text), targets: targetsOf(m), weight: m.origin === 'real' ? REAL_WEIGHT : 1 }));
+export function examplesOf(messages: readonly LabelledMessage[], realWeight = DEFAULT_TRAIN_OPTIONS.realWeight): TrainingExample[] {
+  return messages.map((m) => ({ features: featuresOf(m.text), targets: targetsOf(m), weight: m.origin === 'real' ? realWeight : 1 }));
 }
 
 interface Candidate {
@@ -68,26 +68,30 @@ interface Candidate {
 }
 
 /**
- * Thresholds that keep precision ≥ 0.90 on written calibration text and flag ≤ 0.5% of real calibration lines,
+ * Thresholds that keep precision ≥ 0.90 on written calibration text and flag ≤ 0.8% of the real calibration lines
+ * of each language (Vietnamese also typed without diacritics),
  * with the best recall; when none does, the best F1. (A missed warning sign costs a teen more than a shown one
  * that turns out harmless, and a single flagged line alone does not raise the alert: see risk.ts.) Every candidate
  * is judged by the decision the engine really makes (combine.ts `decideMessage`) with its own thresholds.
  */
 const MIN_CALIBRATION_PRECISION = 0.9;
-const MAX_REAL_RATE = 0.005;
+/** Below the 1% target for real lines, with a margin for the test split. */
+const MAX_REAL_RATE = 0.008;
 
 export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledMessage[]): ScorerThresholds {
   const written = calibration.filter((m) => m.origin !== 'real');
   const real = calibration.filter((m) => m.origin === 'real');
-  const scored = (list: readonly LabelledMessage[]) =>
+  const scored = (list: readonly LabelledMessage[], view: (text: string) => string = (text) => text) =>
     list.map((m) => {
-      const { features, ruleWeights } = analysisOf(m.text);
+      const { features, ruleWeights } = analysisOf(view(m.text));
       return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights, from: m.from };
     });
   const writtenScored = scored(written);
-  const realScored = scored(real);
+  // The limit on real lines holds in each language, and for Vietnamese also typed without diacritics: a pooled rate
+  // would let the larger English set hide a Vietnamese one several times too high.
+  const realGroups = [scored(real.filter((m) => m.lang === 'en')), scored(real.filter((m) => m.lang === 'vi')), scored(real.filter((m) => m.lang === 'vi'), stripDiacritics)].filter((g) => g.length > 0);
   const candidates: Candidate[] = [];
-  for (const flag of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]) {
+  for (const flag of [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) {
     for (const [vetoShare, disclosureFlag] of [0.1, 0.25, 0.5, 1].flatMap((v) => [flag, 0.5, 0.6, 0.7, 0.8].filter((d) => d <= flag).map((d) => [v, d] as const))) {
       const thresholds: ScorerThresholds = { flag, veto: flag * vetoShare, category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag };
       let tp = 0, fp = 0, fn = 0;
@@ -97,9 +101,8 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
         else if (flagged) fp++;
         else if (s.positive) fn++;
       }
-      let realFlagged = 0;
-      for (const s of realScored) if (decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged) realFlagged++;
-      candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision: tp / Math.max(1, tp + fp), realRate: realFlagged / Math.max(1, realScored.length) });
+      const realRates = realGroups.map((group) => group.filter((s) => decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged).length / group.length);
+      candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision: tp / Math.max(1, tp + fp), realRate: Math.max(0, ...realRates) });
     }
   }
   const acceptable = candidates.filter((c) => c.precision >= MIN_CALIBRATION_PRECISION && c.realRate <= MAX_REAL_RATE);
@@ -115,9 +118,9 @@ export interface TrainedScorer {
 }
 
 export function trainScorer(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, record: Record<string, unknown> = {}): TrainedScorer {
-  const model = quantize(trainLogistic(examplesOf(train), options));
+  const model = quantize(trainLogistic(examplesOf(train, options.realWeight), options));
   const raw = uncalibratedScorer(model);
-  const calibrationExamples = examplesOf(calibration);
+  const calibrationExamples = examplesOf(calibration, options.realWeight);
   const rawScores = HEADS.map(() => new Float64Array(calibrationExamples.length));
   const buffer = new Float64Array(HEADS.length);
   calibrationExamples.forEach((example, i) => {

@@ -12,7 +12,7 @@ import type { Finding } from '../../lib/engine/types';
 import { loadBundledRules } from '../../lib/node/rule-files';
 import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
 import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
-import { targetsOf } from '../../scripts/training/pipeline';
+import { examplesOf, targetsOf } from '../../scripts/training/pipeline';
 
 const shippedText = readFileSync(SCORER_FILE, 'utf8');
 const shipped = JSON.parse(shippedText) as ScorerData;
@@ -105,7 +105,13 @@ describe('training', () => {
       const text = `${risky ? words[pick] : words[4 + pick]} ${words[(i * 7) % 8]} message ${i % 13}`;
       return { features: extractFeatures(text), targets: targetsOf({ kind: risky ? 'risky' : 'benign', categories: risky ? ['secrecy'] : [] }), weight: 1 };
     });
-  const options = { riskyBits: 12, sharedBits: 10, epochs: 3, learningRate: 0.2, l2: 1e-6, seed: 7 };
+  const options = { riskyBits: 12, sharedBits: 10, epochs: 3, learningRate: 0.2, l2: 1e-6, seed: 7, realWeight: 1 };
+
+  it('weighs a real ordinary line by the option, a written line by one', () => {
+    const line = (origin: 'real' | 'written') => ({ text: 'see you at school', lang: 'en' as const, categories: [], kind: 'benign' as const, from: 'other' as const, source: 's', origin, split: 'train' as const });
+    expect(examplesOf([line('real'), line('written')], 2).map((e) => e.weight)).toEqual([2, 1]);
+    expect(examplesOf([line('real')], 0.5)[0].weight).toBe(0.5);
+  });
 
   it('is deterministic: the same data and seed give the same weights bit for bit', () => {
     const a = quantize(trainLogistic(examples(), options));
