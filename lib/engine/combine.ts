@@ -2,13 +2,14 @@
  * Rules and the learned scorer decide together what a message is:
  *   - the scorer says it is a warning sign (P(risky) ≥ `flag`): it names the categories the rules did not already
  *     find, each as a finding on the words that raised the score most (`model-<category>`);
- *   - a bundled rule fired and the scorer does not rule it out (P(risky) ≥ `veto`): the rule's finding counts;
+ *   - a bundled rule fired and the scorer does not rule it out (P(risky) ≥ `veto`; for a strong rule, weight ≥ 4,
+ *     P(risky) ≥ `strongVeto`): the rule's finding counts;
  *   - the scorer is sure the message is benign (P < `veto`), or that it is talk *about* danger (a retelling, the
  *     news, a warning): the rules' findings stay visible, marked, at a fifth of their weight, and do not flag it;
  *   - the user telling what is happening to them (self-disclosure) is marked, so the conversation counts it fully.
  * Rules the user imported are never overruled: the model knows nothing of them.
  */
-import { modelFlags, readsAsDisclosure, type MessageFeatures, type Scorer, type ScorerResult, type ScorerThresholds } from './scorer';
+import { modelFlags, readsAsDisclosure, STRONG_RULE_WEIGHT, type MessageFeatures, type Scorer, type ScorerResult, type ScorerThresholds } from './scorer';
 import type { Direction, Finding, Language } from './types';
 
 /** Weight left to a finding the scorer doubts or reads as talk about danger. */
@@ -24,6 +25,8 @@ export interface MessageDecision {
   modelFlagged: boolean;
   /** The bundled rules' findings count at full weight. */
   trustRules: boolean;
+  /** The bundled rules' strong findings (weight ≥ `STRONG_RULE_WEIGHT`) count at full weight. */
+  trustStrongRules: boolean;
   /** Talk about danger (retelling, news, warning): findings are shown, not counted. */
   talk: boolean;
   /** The user telling what happens to them (meaningful on their own messages). */
@@ -35,8 +38,10 @@ export function decideMessage(result: ScorerResult, ruleWeights: readonly number
   const talk = result.talk >= t.talk && result.risky < t.flag && !disclosure;
   const modelFlagged = !talk && modelFlags(result, t, from);
   const trustRules = !talk && result.risky >= t.veto;
-  const flagged = modelFlagged || (trustRules && ruleWeights.some((w) => w >= minShownWeight));
-  return { flagged, modelFlagged, trustRules, talk, disclosure: disclosure || (result.disclosure >= t.disclosure && !talk) };
+  const trustStrongRules = !talk && result.risky >= (t.strongVeto ?? t.veto);
+  const strong = Math.max(STRONG_RULE_WEIGHT, minShownWeight);
+  const flagged = modelFlagged || (trustRules && ruleWeights.some((w) => w >= minShownWeight)) || (trustStrongRules && ruleWeights.some((w) => w >= strong));
+  return { flagged, modelFlagged, trustRules, trustStrongRules, talk, disclosure: disclosure || (result.disclosure >= t.disclosure && !talk) };
 }
 
 /** A finding shown but not counted: talk about danger, or a rule hit the scorer is sure is benign. */
@@ -83,7 +88,7 @@ export function combineFindings(input: CombineInput): Combined {
   const decision = decideMessage(result, bundledWeights, t, input.minShownWeight, input.from);
   const findings: Finding[] = [];
   for (const finding of input.ruleFindings) {
-    if (input.isUserRule(finding.ruleId) || decision.trustRules) {
+    if (input.isUserRule(finding.ruleId) || decision.trustRules || (decision.trustStrongRules && finding.weight >= STRONG_RULE_WEIGHT)) {
       findings.push(decision.disclosure ? { ...finding, evidence: 'disclosure' } : finding);
     } else {
       findings.push({ ...finding, weight: Math.round(finding.weight * DISCOUNT * 100) / 100, evidence: decision.talk ? 'talk' : 'doubt' });

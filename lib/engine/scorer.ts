@@ -69,7 +69,16 @@ export interface ScorerThresholds {
    * its threshold and above talk) is a warning sign; at most `flag`.
    */
   disclosureFlag: number;
+  /**
+   * Below this P(risky), a strong rule finding (weight ≥ `STRONG_RULE_WEIGHT`: an explicit accusation, a demand for
+   * nudes) is not trusted either; at most `veto`, and `veto` when absent. The model may doubt a weak cue where it
+   * would still let a precise one count.
+   */
+  strongVeto?: number;
 }
+
+/** Rule findings of this weight or more are strong: only `strongVeto` overrules them. */
+export const STRONG_RULE_WEIGHT = 4;
 
 export class ScorerDataError extends Error {
   constructor(message: string) {
@@ -278,6 +287,7 @@ export function parseScorerData(value: unknown): Scorer {
   const [flag, veto, category, talk, disclosure] = finiteArray([t.flag, t.veto, t.category, t.talk, t.disclosure], 5, 'thresholds');
   // Files trained before the disclosure path existed flag disclosures like any message.
   const [disclosureFlag] = t.disclosureFlag === undefined ? [flag] : finiteArray([t.disclosureFlag], 1, 'thresholds');
+  const strongVeto = t.strongVeto === undefined ? undefined : Math.min(veto, finiteArray([t.strongVeto], 1, 'thresholds')[0]);
   if (typeof data.riskyWeights !== 'string' || typeof data.sharedWeights !== 'string') throw new ScorerDataError('weight tables missing');
   return new Scorer({
     riskyBits,
@@ -285,7 +295,7 @@ export function parseScorerData(value: unknown): Scorer {
     bias,
     scale,
     calibration,
-    thresholds: { flag, veto, category, talk, disclosure, disclosureFlag: Math.min(flag, disclosureFlag) },
+    thresholds: { flag, veto, category, talk, disclosure, disclosureFlag: Math.min(flag, disclosureFlag), ...(strongVeto === undefined ? {} : { strongVeto }) },
     risky: decodeInt8(data.riskyWeights, 2 ** riskyBits, 'riskyWeights'),
     shared: decodeInt8(data.sharedWeights, 2 ** sharedBits * SHARED_HEADS, 'sharedWeights'),
   });

@@ -72,11 +72,14 @@ interface Candidate {
  * of each language (Vietnamese also typed without diacritics),
  * with the best recall; when none does, the best F1. (A missed warning sign costs a teen more than a shown one
  * that turns out harmless, and a single flagged line alone does not raise the alert: see risk.ts.) Every candidate
- * is judged by the decision the engine really makes (combine.ts `decideMessage`) with its own thresholds.
+ * is judged by the decision the engine really makes (combine.ts `decideMessage`) with its own thresholds. `veto` and
+ * `strongVeto` are shares of `flag` (strong rules never doubted sooner than weak ones).
  */
 const MIN_CALIBRATION_PRECISION = 0.9;
 /** Below the 1% target for real lines, with a margin for the test split. */
 const MAX_REAL_RATE = 0.008;
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledMessage[]): ScorerThresholds {
   const written = calibration.filter((m) => m.origin !== 'real');
@@ -92,8 +95,10 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
   const realGroups = [scored(real.filter((m) => m.lang === 'en')), scored(real.filter((m) => m.lang === 'vi')), scored(real.filter((m) => m.lang === 'vi'), stripDiacritics)].filter((g) => g.length > 0);
   const candidates: Candidate[] = [];
   for (const flag of [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]) {
-    for (const [vetoShare, disclosureFlag] of [0.1, 0.25, 0.5, 1].flatMap((v) => [flag, 0.5, 0.6, 0.7, 0.8].filter((d) => d <= flag).map((d) => [v, d] as const))) {
-      const thresholds: ScorerThresholds = { flag, veto: flag * vetoShare, category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag };
+    const shares = [0.1, 0.25, 0.5, 1];
+    const settings = shares.flatMap((veto) => shares.filter((strong) => strong <= veto).flatMap((strong) => [flag, 0.5, 0.6, 0.7, 0.8].filter((d) => d <= flag).map((d) => [veto, strong, d] as const)));
+    for (const [vetoShare, strongShare, disclosureFlag] of settings) {
+      const thresholds: ScorerThresholds = { flag, veto: round(flag * vetoShare), strongVeto: round(flag * strongShare), category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag };
       let tp = 0, fp = 0, fn = 0;
       for (const s of writtenScored) {
         const flagged = decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged;

@@ -217,6 +217,35 @@ describe('rules and scorer together', () => {
     expect(combined.findings).toEqual([{ ...finding('en-bundled'), weight: 0.6, evidence: 'doubt' }, finding('en-imported')]);
   });
 
+  it('lets the model doubt a weak rule hit sooner than a strong one (weight 4 or more), below `strongVeto`', () => {
+    const strict = { ...thresholds, veto: 0.8, strongVeto: 0.1 };
+    expect(decideMessage(result(0.5), [3], strict)).toMatchObject({ flagged: false, trustRules: false, trustStrongRules: true });
+    expect(decideMessage(result(0.5), [4], strict)).toMatchObject({ flagged: true, trustRules: false, trustStrongRules: true });
+    expect(decideMessage(result(0.05), [5], strict).flagged).toBe(false);
+    // Talk about danger stays talk, however strong the rule.
+    expect(decideMessage(result(0.5, 0.9), [5], strict)).toMatchObject({ flagged: false, talk: true, trustStrongRules: false });
+    // A weights file without strongVeto treats strong rules like the others.
+    expect(decideMessage(result(0.5), [5], { ...thresholds, veto: 0.8 }).flagged).toBe(false);
+
+    const withStrong = parseScorerData({ ...shipped, thresholds: { ...strict } });
+    expect(withStrong.thresholds.strongVeto).toBe(0.1);
+    expect(parseScorerData({ ...shipped, thresholds: { ...strict, strongVeto: 0.9 } }).thresholds.strongVeto).toBe(0.8);
+    const text = 'your ID card was used to open an account for money laundering, do not tell anyone';
+    const combined = combineFindings({
+      text,
+      ruleFindings: [finding('en-strong', 4), finding('en-weak', 3)],
+      isUserRule: () => false,
+      scorer: withStrong,
+      features: () => extractFeatures(text),
+      result: result(0.5),
+      language: () => 'en',
+      minShownWeight: 1,
+      from: 'other',
+    });
+    expect(combined.decision.flagged).toBe(true);
+    expect(combined.findings).toEqual([finding('en-strong', 4), { ...finding('en-weak', 3), weight: 0.6, evidence: 'doubt' }]);
+  });
+
   it('adds a model finding on words of the message when no rule named the category', () => {
     const text = 'keep this between us and never mention me to your mum';
     const combined = combineFindings({
