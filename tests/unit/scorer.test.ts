@@ -12,7 +12,7 @@ import type { Finding } from '../../lib/engine/types';
 import { loadBundledRules } from '../../lib/node/rule-files';
 import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
 import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
-import { examplesOf, featuresOf, plainCopiesOf, targetsOf } from '../../scripts/training/pipeline';
+import { examplesOf, targetsOf } from '../../scripts/training/pipeline';
 
 const shippedText = readFileSync(SCORER_FILE, 'utf8');
 const shipped = JSON.parse(shippedText) as ScorerData;
@@ -111,16 +111,6 @@ describe('training', () => {
     const line = (origin: 'real' | 'written') => ({ text: 'see you at school', lang: 'en' as const, categories: [], kind: 'benign' as const, from: 'other' as const, source: 's', origin, split: 'train' as const });
     expect(examplesOf([line('real'), line('written')], 2).map((e) => e.weight)).toEqual([2, 1]);
     expect(examplesOf([line('real')], 0.5)[0].weight).toBe(0.5);
-  });
-
-  it('adds a copy without diacritics of each Vietnamese line that has them (a real one weighs as real lines do), and of nothing else', () => {
-    const line = (text: string, lang: 'en' | 'vi', origin: 'real' | 'written' = 'written') => ({ text, lang, categories: ['secrecy' as const], kind: 'risky' as const, from: 'other' as const, source: 's', origin, split: 'train' as const });
-    const copies = plainCopiesOf([line('đừng nói với bố mẹ nhé', 'vi'), line('dung noi voi bo me nhe', 'vi'), line('đi học chưa', 'vi', 'real'), line("don't tell mum", 'en')], 0.5, 2);
-    expect(copies.map((c) => c.weight)).toEqual([0.5, 1]);
-    expect(copies[1].features.text).toEqual(featuresOf('di hoc chua').text);
-    expect(copies[0].features.text).toEqual(featuresOf('dung noi voi bo me nhe').text);
-    expect([...copies[0].targets]).toEqual([...targetsOf({ kind: 'risky', categories: ['secrecy'] })]);
-    expect(plainCopiesOf([line('đừng nói với bố mẹ nhé', 'vi')], 0)).toEqual([]);
   });
 
   it('is deterministic: the same data and seed give the same weights bit for bit', () => {
