@@ -200,19 +200,13 @@ describe('rules and scorer together', () => {
     selfCompliance: false,
   });
 
+  /** `combineFindings` on an English message from the other side, with the defaults every case here shares. */
+  const combine = (text: string, ruleFindings: Finding[], risky: number, overrides: Partial<Parameters<typeof combineFindings>[0]> = {}) =>
+    combineFindings({ text, ruleFindings, isUserRule: () => false, scorer, features: () => extractFeatures(text), result: result(risky), language: () => 'en', minShownWeight: 1, from: 'other', ...overrides });
+
   it('keeps a doubted rule finding visible at a fifth of its weight; an imported rule is never overruled', () => {
     const text = "don't tell anyone";
-    const combined = combineFindings({
-      text,
-      ruleFindings: [finding('en-bundled'), finding('en-imported')],
-      isUserRule: (id) => id === 'en-imported',
-      scorer,
-      features: () => extractFeatures(text),
-      result: result(0.01),
-      language: () => 'en',
-      minShownWeight: 1,
-      from: 'other',
-    });
+    const combined = combine(text, [finding('en-bundled'), finding('en-imported')], 0.01, { isUserRule: (id) => id === 'en-imported' });
     expect(combined.decision.flagged).toBe(false);
     expect(combined.findings).toEqual([{ ...finding('en-bundled'), weight: 0.6, evidence: 'doubt' }, finding('en-imported')]);
   });
@@ -231,34 +225,14 @@ describe('rules and scorer together', () => {
     expect(withStrong.thresholds.strongVeto).toBe(0.1);
     expect(parseScorerData({ ...shipped, thresholds: { ...strict, strongVeto: 0.9 } }).thresholds.strongVeto).toBe(0.8);
     const text = 'your ID card was used to open an account for money laundering, do not tell anyone';
-    const combined = combineFindings({
-      text,
-      ruleFindings: [finding('en-strong', 4), finding('en-weak', 3)],
-      isUserRule: () => false,
-      scorer: withStrong,
-      features: () => extractFeatures(text),
-      result: result(0.5),
-      language: () => 'en',
-      minShownWeight: 1,
-      from: 'other',
-    });
+    const combined = combine(text, [finding('en-strong', 4), finding('en-weak', 3)], 0.5, { scorer: withStrong });
     expect(combined.decision.flagged).toBe(true);
     expect(combined.findings).toEqual([finding('en-strong', 4), { ...finding('en-weak', 3), weight: 0.6, evidence: 'doubt' }]);
   });
 
   it('adds a model finding on words of the message when no rule named the category', () => {
     const text = 'keep this between us and never mention me to your mum';
-    const combined = combineFindings({
-      text,
-      ruleFindings: [],
-      isUserRule: () => false,
-      scorer,
-      features: () => extractFeatures(text),
-      result: result(0.95),
-      language: () => 'en',
-      minShownWeight: 1,
-      from: 'other',
-    });
+    const combined = combine(text, [], 0.95);
     expect(combined.findings).toHaveLength(1);
     const [model] = combined.findings;
     expect(model.ruleId).toBe('model-secrecy');
