@@ -52,6 +52,13 @@ interface PreviousMessage {
   categories: readonly Finding['category'][];
 }
 
+/**
+ * After a message the scorer reads as talk about danger (a retelling, the news, a school warning), the next this many
+ * messages are read in that light (combine.ts `talkFrame`): "and they tell u not to tell ur parents" continues the
+ * story. Chosen on the calibration writers' conversations (look-alikes alerted fell, no risky one was lost).
+ */
+const TALK_FRAME_MESSAGES = 3;
+
 /** Two messages in a row are also read across their break when one of them has at most this many words... */
 const CONTINUED_FRAGMENT_WORDS = 4;
 /** ...over this many words either side of the break. */
@@ -164,7 +171,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     if (crossing.length === 0) return [];
     // The scorer reads the pair as it reads one message (a retelling stays talk); only the crossing rule hits are kept.
     const crossingRules = new Set(crossing.map((f) => f.ruleId));
-    const kept = scorer ? combineWithScorer(scorer, joined, crossing, previous.from, normalized).filter((f) => crossingRules.has(f.ruleId)) : crossing;
+    const kept = scorer ? combineWithScorer(scorer, joined, crossing, previous.from, normalized).findings.filter((f) => crossingRules.has(f.ruleId)) : crossing;
     return kept.map((f) => {
       const start = Math.max(0, f.start - boundary);
       return { ...f, start, end: f.end - boundary, matched: text.slice(start, f.end - boundary), continues: true };
@@ -172,18 +179,20 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   };
 
   /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
-  const analyzeMessage = (text: string, from: ChatMessage['from']): { findings: Finding[]; truncated: boolean } => {
+  const analyzeMessage = (text: string, from: ChatMessage['from'], talkFrame = false): { findings: Finding[]; truncated: boolean; talk: boolean } => {
     const normalized = sharedNormalization(text);
     const analysis = analyzeText(compiled, text, {}, normalized);
-    if (!scorer) return analysis;
-    return { findings: combineWithScorer(scorer, text, analysis.findings, from, normalized), truncated: analysis.truncated };
+    if (!scorer) return { ...analysis, talk: false };
+    const combined = combineWithScorer(scorer, text, analysis.findings, from, normalized, talkFrame);
+    return { findings: combined.findings, truncated: analysis.truncated, talk: combined.talk };
   };
 
-  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from'], normalized?: NormalizedMessage): Finding[] {
+  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from'], normalized?: NormalizedMessage, talkFrame = false): { findings: Finding[]; talk: boolean } {
     const ruleCategories = ruleFindings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
     const tokens = normalized?.tokens;
     const result = scorer.score(text, ruleCategories, tokens);
-    const { findings } = combineFindings({
+    const { findings, decision } = combineFindings({
+      talkFrame,
       text,
       ruleFindings,
       isUserRule,
@@ -195,7 +204,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
       from,
     });
     // Switched-off categories and languages hold for the scorer's findings too.
-    return findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language)));
+    return { findings: findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language))), talk: decision.talk };
   }
 
   return {
@@ -206,9 +215,11 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     conversation() {
       const tracker = new ConversationRiskTracker(preset, scripts);
       let previous: PreviousMessage | undefined;
+      let frameLeft = 0;
       return {
         add(message) {
-          const { findings, truncated } = analyzeMessage(message.text, message.from);
+          const { findings, truncated, talk } = analyzeMessage(message.text, message.from, frameLeft > 0);
+          frameLeft = talk ? TALK_FRAME_MESSAGES : Math.max(0, frameLeft - 1);
           const words = wordCount(message.text);
           if (previous?.from === message.from && Math.min(previous.words, words) <= CONTINUED_FRAGMENT_WORDS) {
             findings.push(...continuedFindings(previous, message.text, findings));

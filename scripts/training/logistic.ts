@@ -23,9 +23,11 @@ export interface TrainOptions {
   seed: number;
   /** Sample weight of a real ordinary line (a written line weighs 1). */
   realWeight: number;
+  /** Weight of an extra copy, without diacritics, of each Vietnamese training line that has them (0: none; a real line's copy also weighs `realWeight`). */
+  plainCopyWeight?: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { riskyBits: 18, sharedBits: 16, epochs: 7, learningRate: 0.2, l2: 1e-6, seed: 20251207, realWeight: 2 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { riskyBits: 18, sharedBits: 16, epochs: 10, learningRate: 0.2, l2: 1e-6, seed: 20251207, realWeight: 2, plainCopyWeight: 0.5 };
 
 export interface FloatModel {
   riskyBits: number;

@@ -60,6 +60,23 @@ export function examplesOf(messages: readonly LabelledMessage[], realWeight = DE
   return messages.map((m) => ({ features: featuresOf(m.text), targets: targetsOf(m), weight: m.origin === 'real' ? realWeight : 1 }));
 }
 
+/**
+ * Vietnamese is typed with and without diacritics: a copy without them of each Vietnamese line that has them teaches
+ * both spellings, written lines (`weight`) and real ordinary ones (`weight × realWeight`) alike. Copies of the written
+ * lines alone made real lines typed without diacritics look risky; with the real ones too, calibration recall rose
+ * by six points at the same limit on real lines (0.5 won on calibration over none and 1).
+ */
+export function plainCopiesOf(messages: readonly LabelledMessage[], weight: number, realWeight = DEFAULT_TRAIN_OPTIONS.realWeight): TrainingExample[] {
+  if (weight <= 0) return [];
+  const copies: TrainingExample[] = [];
+  for (const m of messages) {
+    if (m.lang !== 'vi') continue;
+    const plain = stripDiacritics(m.text);
+    if (plain !== m.text) copies.push({ features: featuresOf(plain), targets: targetsOf(m), weight: m.origin === 'real' ? weight * realWeight : weight });
+  }
+  return copies;
+}
+
 interface Candidate {
   thresholds: ScorerThresholds;
   recall: number;
@@ -123,7 +140,8 @@ export interface TrainedScorer {
 }
 
 export function trainScorer(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, record: Record<string, unknown> = {}): TrainedScorer {
-  const model = quantize(trainLogistic(examplesOf(train, options.realWeight), options));
+  const examples = [...examplesOf(train, options.realWeight), ...plainCopiesOf(train, options.plainCopyWeight ?? 0, options.realWeight)];
+  const model = quantize(trainLogistic(examples, options));
   const raw = uncalibratedScorer(model);
   const calibrationExamples = examplesOf(calibration, options.realWeight);
   const rawScores = HEADS.map(() => new Float64Array(calibrationExamples.length));

@@ -12,7 +12,7 @@ import type { Finding } from '../../lib/engine/types';
 import { loadBundledRules } from '../../lib/node/rule-files';
 import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
 import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
-import { examplesOf, targetsOf } from '../../scripts/training/pipeline';
+import { examplesOf, featuresOf, plainCopiesOf, targetsOf } from '../../scripts/training/pipeline';
 
 const shippedText = readFileSync(SCORER_FILE, 'utf8');
 const shipped = JSON.parse(shippedText) as ScorerData;
@@ -113,6 +113,16 @@ describe('training', () => {
     expect(examplesOf([line('real')], 0.5)[0].weight).toBe(0.5);
   });
 
+  it('adds a copy without diacritics of each Vietnamese line that has them (a real one weighs as real lines do), and of nothing else', () => {
+    const line = (text: string, lang: 'en' | 'vi', origin: 'real' | 'written' = 'written') => ({ text, lang, categories: ['secrecy' as const], kind: 'risky' as const, from: 'other' as const, source: 's', origin, split: 'train' as const });
+    const copies = plainCopiesOf([line('đừng nói với bố mẹ nhé', 'vi'), line('dung noi voi bo me nhe', 'vi'), line('đi học chưa', 'vi', 'real'), line("don't tell mum", 'en')], 0.5, 2);
+    expect(copies.map((c) => c.weight)).toEqual([0.5, 1]);
+    expect(copies[1].features.text).toEqual(featuresOf('di hoc chua').text);
+    expect(copies[0].features.text).toEqual(featuresOf('dung noi voi bo me nhe').text);
+    expect([...copies[0].targets]).toEqual([...targetsOf({ kind: 'risky', categories: ['secrecy'] })]);
+    expect(plainCopiesOf([line('đừng nói với bố mẹ nhé', 'vi')], 0)).toEqual([]);
+  });
+
   it('is deterministic: the same data and seed give the same weights bit for bit', () => {
     const a = quantize(trainLogistic(examples(), options));
     const b = quantize(trainLogistic(examples(), options));
@@ -180,6 +190,21 @@ describe('rules and scorer together', () => {
     expect(decideMessage(result(0.7, 0.1, 0.3), [], thresholds, 1, 'self').flagged).toBe(false);
     // What the other side retells ("they made her buy a new sim") stays talk.
     expect(decideMessage(result(0.7, 0.69, 0.87), [], thresholds, 1, 'other')).toMatchObject({ flagged: false, talk: true });
+  });
+
+  it('reads a message in a talk frame (just after a retelling) as talk when the scorer says it is talk, however risky its words', () => {
+    // "and they tell u not to tell ur parents and go to a hotel alone": risky words, a retelling's grammar.
+    expect(decideMessage(result(0.97, 0.96), [4], thresholds)).toMatchObject({ flagged: true, talk: false });
+    expect(decideMessage(result(0.97, 0.96), [4], thresholds, 1, 'other', true)).toMatchObject({ flagged: false, talk: true, modelFlagged: false });
+    // In the frame a strong rule needs the scorer's plain trust (veto), not only the strong one.
+    const strict = { ...thresholds, veto: 0.8, strongVeto: 0.1 };
+    expect(decideMessage(result(0.5, 0.2), [4], strict).flagged).toBe(true);
+    expect(decideMessage(result(0.5, 0.2), [4], strict, 1, 'other', true)).toMatchObject({ flagged: false, talk: false, trustStrongRules: false });
+    // The user's account that reads more as talk than disclosure does not count as disclosure inside the frame.
+    expect(decideMessage(result(0.99, 0.95, 1), [3], thresholds, 1, 'self')).toMatchObject({ flagged: true, disclosure: true });
+    expect(decideMessage(result(0.99, 0.95, 1), [3], thresholds, 1, 'self', true)).toMatchObject({ flagged: false, talk: true });
+    // What the scorer does not read as talk is judged as usual inside the frame.
+    expect(decideMessage(result(0.9, 0.1), [], thresholds, 1, 'other', true)).toMatchObject({ flagged: true, talk: false });
   });
 
   it('gives model findings a weight between 2 and 5 that grows with certainty', () => {
