@@ -33,15 +33,25 @@ export interface MessageDecision {
   disclosure: boolean;
 }
 
-export function decideMessage(result: ScorerResult, ruleWeights: readonly number[], t: ScorerThresholds, minShownWeight = 1, from: Direction = 'other', talkFrame = false): MessageDecision {
+export interface MessageContext {
+  /** The conversation has just been talking about danger (a retelling, a warning): read this message in that light. */
+  talkFrame?: boolean;
+  /** The conversation already follows a known script (rules/scripts): a precise cue of it is not argued away. */
+  followsScript?: boolean;
+}
+
+export function decideMessage(result: ScorerResult, ruleWeights: readonly number[], t: ScorerThresholds, minShownWeight = 1, from: Direction = 'other', context: MessageContext = {}): MessageDecision {
+  const { talkFrame = false, followsScript = false } = context;
   // In a talk frame, a message the scorer reads as talk is talk, however risky its words: they are the retelling's.
   const framedTalk = talkFrame && result.talk >= t.talk;
   const disclosure = readsAsDisclosure(result, t, from) && !framedTalk;
   const talk = result.talk >= t.talk && (result.risky < t.flag || talkFrame) && !disclosure;
   const modelFlagged = !talk && !framedTalk && modelFlags(result, t, from);
   const trustRules = !talk && result.risky >= t.veto;
-  // A strong rule counts on its own only outside a talk frame; inside one the scorer must not doubt it at all.
-  const trustStrongRules = !talk && result.risky >= (talkFrame ? t.veto : (t.strongVeto ?? t.veto));
+  // A strong rule counts on its own only outside a talk frame; inside one the scorer must not doubt it at all. In a
+  // conversation that already follows a known script, a strong rule counts unless the message is talk.
+  const strongBar = talkFrame ? t.veto : followsScript ? 0 : (t.strongVeto ?? t.veto);
+  const trustStrongRules = !talk && result.risky >= strongBar;
   const strong = Math.max(STRONG_RULE_WEIGHT, minShownWeight);
   const flagged = modelFlagged || (trustRules && ruleWeights.some((w) => w >= minShownWeight)) || (trustStrongRules && ruleWeights.some((w) => w >= strong));
   return { flagged, modelFlagged, trustRules, trustStrongRules, talk, disclosure: disclosure || (result.disclosure >= t.disclosure && !talk) };
@@ -77,8 +87,8 @@ export interface CombineInput {
   minShownWeight: number;
   /** Who wrote the message. */
   from: Direction;
-  /** The conversation has just been talking about danger (a retelling, a warning): read this message in that light. */
-  talkFrame?: boolean;
+  /** What the conversation so far says about how to read this message. */
+  context?: MessageContext;
 }
 
 export interface Combined {
@@ -90,7 +100,7 @@ export function combineFindings(input: CombineInput): Combined {
   const { scorer, result, features, text } = input;
   const t = scorer.thresholds;
   const bundledWeights = input.ruleFindings.filter((f) => !input.isUserRule(f.ruleId)).map((f) => f.weight);
-  const decision = decideMessage(result, bundledWeights, t, input.minShownWeight, input.from, input.talkFrame);
+  const decision = decideMessage(result, bundledWeights, t, input.minShownWeight, input.from, input.context);
   const findings: Finding[] = [];
   for (const finding of input.ruleFindings) {
     if (input.isUserRule(finding.ruleId) || decision.trustRules || (decision.trustStrongRules && finding.weight >= STRONG_RULE_WEIGHT)) {

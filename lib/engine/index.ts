@@ -10,7 +10,7 @@
 import { analyzeText, CompiledRuleSet, WINDOW_CHARS, type CompileProblem, type PrecompiledPhrases } from './matcher';
 import { ConversationRiskTracker, DEFAULT_SENSITIVITY, SENSITIVITY_PRESETS, type SensitivityPreset } from './risk';
 import type { RulePack } from './rule-schema';
-import { combineFindings, isShownOnly } from './combine';
+import { combineFindings, isShownOnly, type MessageContext } from './combine';
 import { likelyLanguages, normalizeMessage, tokenize, type NormalizedMessage, type RawToken } from './normalize';
 import { extractFeatures, MODEL_MAX_CHARS, type Scorer } from './scorer';
 import { compileScripts } from './scripts';
@@ -179,20 +179,20 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
   };
 
   /** Rules first, then (with a scorer) the scorer's reading of the message over the rules' hits. */
-  const analyzeMessage = (text: string, from: ChatMessage['from'], talkFrame = false): { findings: Finding[]; truncated: boolean; talk: boolean } => {
+  const analyzeMessage = (text: string, from: ChatMessage['from'], context: MessageContext = {}): { findings: Finding[]; truncated: boolean; talk: boolean } => {
     const normalized = sharedNormalization(text);
     const analysis = analyzeText(compiled, text, {}, normalized);
     if (!scorer) return { ...analysis, talk: false };
-    const combined = combineWithScorer(scorer, text, analysis.findings, from, normalized, talkFrame);
+    const combined = combineWithScorer(scorer, text, analysis.findings, from, normalized, context);
     return { findings: combined.findings, truncated: analysis.truncated, talk: combined.talk };
   };
 
-  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from'], normalized?: NormalizedMessage, talkFrame = false): { findings: Finding[]; talk: boolean } {
+  function combineWithScorer(scorer: Scorer, text: string, ruleFindings: readonly Finding[], from: ChatMessage['from'], normalized?: NormalizedMessage, context: MessageContext = {}): { findings: Finding[]; talk: boolean } {
     const ruleCategories = ruleFindings.filter((f) => !isUserRule(f.ruleId)).map((f) => f.category);
     const tokens = normalized?.tokens;
     const result = scorer.score(text, ruleCategories, tokens);
     const { findings, decision } = combineFindings({
-      talkFrame,
+      context,
       text,
       ruleFindings,
       isUserRule,
@@ -218,7 +218,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
       let frameLeft = 0;
       return {
         add(message) {
-          const { findings, truncated, talk } = analyzeMessage(message.text, message.from, frameLeft > 0);
+          const { findings, truncated, talk } = analyzeMessage(message.text, message.from, { talkFrame: frameLeft > 0, followsScript: tracker.followsScript });
           frameLeft = talk ? TALK_FRAME_MESSAGES : Math.max(0, frameLeft - 1);
           const words = wordCount(message.text);
           if (previous?.from === message.from && Math.min(previous.words, words) <= CONTINUED_FRAGMENT_WORDS) {

@@ -137,6 +137,11 @@ export class ConversationRiskTracker {
     return this.risk;
   }
 
+  /** Whether the conversation is already named as a known script (cheap: no risk is worked out). */
+  get followsScript(): boolean {
+    return this.scripts.length > 0 && leadingScript(this.scripts, this.seenSteps) !== undefined;
+  }
+
   add(message: RiskMessage, findings: readonly Finding[]): ConversationRisk {
     this.addLater(message, findings);
     return this.current;

@@ -25,9 +25,11 @@ export interface TrainOptions {
   realWeight: number;
   /** Weight of an extra copy, without diacritics, of each Vietnamese training line that has them (0: none; a real line's copy also weighs `realWeight`). */
   plainCopyWeight?: number;
+  /** Weight of an extra chat-speak copy (lower case, short forms) of each written training line (0: none). */
+  chatCopyWeight?: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { riskyBits: 18, sharedBits: 16, epochs: 10, learningRate: 0.2, l2: 1e-6, seed: 20251207, realWeight: 2, plainCopyWeight: 0.5 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { riskyBits: 18, sharedBits: 16, epochs: 10, learningRate: 0.2, l2: 1e-6, seed: 20251207, realWeight: 2, plainCopyWeight: 0.5, chatCopyWeight: 0.5 };
 
 export interface FloatModel {
   riskyBits: number;

@@ -64,7 +64,8 @@ export function examplesOf(messages: readonly LabelledMessage[], realWeight = DE
  * Vietnamese is typed with and without diacritics: a copy without them of each Vietnamese line that has them teaches
  * both spellings, written lines (`weight`) and real ordinary ones (`weight × realWeight`) alike. Copies of the written
  * lines alone made real lines typed without diacritics look risky; with the real ones too, calibration recall rose
- * by six points at the same limit on real lines (0.5 won on calibration over none and 1).
+ * at the same precision and limit on real lines (0.5 won on calibration over none and 1; on the corpus of 56 writers,
+ * +2.5 points in English and +3.7 in Vietnamese).
  */
 export function plainCopiesOf(messages: readonly LabelledMessage[], weight: number, realWeight = DEFAULT_TRAIN_OPTIONS.realWeight): TrainingExample[] {
   if (weight <= 0) return [];
@@ -73,6 +74,48 @@ export function plainCopiesOf(messages: readonly LabelledMessage[], weight: numb
     if (m.lang !== 'vi') continue;
     const plain = stripDiacritics(m.text);
     if (plain !== m.text) copies.push({ features: featuresOf(plain), targets: targetsOf(m), weight: m.origin === 'real' ? weight * realWeight : weight });
+  }
+  return copies;
+}
+
+/** How teens shorten common words in chat (English chat-speak; Vietnamese teencode), for `chatCopiesOf`. */
+const CHAT_SHORT_FORMS: Record<'en' | 'vi', Record<string, string>> = {
+  en: {
+    "you're": 'ur', your: 'ur', you: 'u', are: 'r', please: 'pls', because: 'bc', tonight: '2nite', really: 'rly', okay: 'ok',
+    'right now': 'rn', "don't": 'dont', "i'm": 'im', "can't": 'cant', "won't": 'wont', though: 'tho', picture: 'pic',
+    pictures: 'pics', with: 'w', people: 'ppl', thanks: 'thx', 'what are you doing': 'wyd',
+  },
+  vi: {
+    không: 'ko', được: 'dc', gì: 'j', vậy: 'z', với: 'vs', biết: 'bít', 'bố mẹ': 'bme', rồi: 'r', thôi: 'thui', yêu: 'iu',
+    mình: 'mk', chưa: 'chx', trước: 'trc', mới: 'ms', cũng: 'cx', 'người yêu': 'ny', nhé: 'nha', 'tin nhắn': 'tn', 'điện thoại': 'dt',
+  },
+};
+
+/** Whole words or phrases only (letters of any script around them are not part of a match). */
+const rewritesOf = (forms: Record<string, string>): ReadonlyArray<readonly [RegExp, string]> =>
+  Object.entries(forms).map(([long, short]) => [new RegExp(`(?<![\\p{L}'])${long}(?![\\p{L}'])`, 'gu'), short] as const);
+const CHAT_REWRITES = { en: rewritesOf(CHAT_SHORT_FORMS.en), vi: rewritesOf(CHAT_SHORT_FORMS.vi) };
+
+/** A written line as a teen would type it quickly: lower case, short forms, no commas or full stops. */
+export function chatSpeak(text: string, lang: 'en' | 'vi'): string {
+  let out = text.toLowerCase();
+  for (const [long, short] of CHAT_REWRITES[lang]) out = out.replace(long, short);
+  return out.replace(/[.,!]+(?=\s|$)/g, '');
+}
+
+/**
+ * Writers mostly spell words out; teens in a hurry do not. A chat-speak copy of each written line (`chatSpeak`) teaches
+ * the short forms in both languages. Real ordinary lines get none: copies of them made no difference on calibration.
+ * 0.5 chosen on calibration (December 2026: recall +1.6 points in English and +2.3 in Vietnamese at the same
+ * precision; 1 was no better and flagged more real Vietnamese lines).
+ */
+export function chatCopiesOf(messages: readonly LabelledMessage[], weight: number): TrainingExample[] {
+  if (weight <= 0) return [];
+  const copies: TrainingExample[] = [];
+  for (const m of messages) {
+    if (m.origin === 'real') continue;
+    const copy = chatSpeak(m.text, m.lang);
+    if (copy !== m.text.toLowerCase()) copies.push({ features: featuresOf(copy), targets: targetsOf(m), weight });
   }
   return copies;
 }
@@ -140,7 +183,11 @@ export interface TrainedScorer {
 }
 
 export function trainScorer(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, record: Record<string, unknown> = {}): TrainedScorer {
-  const examples = [...examplesOf(train, options.realWeight), ...plainCopiesOf(train, options.plainCopyWeight ?? 0, options.realWeight)];
+  const examples = [
+    ...examplesOf(train, options.realWeight),
+    ...plainCopiesOf(train, options.plainCopyWeight ?? 0, options.realWeight),
+    ...chatCopiesOf(train, options.chatCopyWeight ?? 0),
+  ];
   const model = quantize(trainLogistic(examples, options));
   const raw = uncalibratedScorer(model);
   const calibrationExamples = examplesOf(calibration, options.realWeight);

@@ -12,7 +12,7 @@ import type { Finding } from '../../lib/engine/types';
 import { loadBundledRules } from '../../lib/node/rule-files';
 import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
 import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
-import { examplesOf, featuresOf, plainCopiesOf, targetsOf } from '../../scripts/training/pipeline';
+import { chatCopiesOf, chatSpeak, examplesOf, featuresOf, plainCopiesOf, targetsOf } from '../../scripts/training/pipeline';
 
 const shippedText = readFileSync(SCORER_FILE, 'utf8');
 const shipped = JSON.parse(shippedText) as ScorerData;
@@ -123,6 +123,20 @@ describe('training', () => {
     expect(plainCopiesOf([line('đừng nói với bố mẹ nhé', 'vi')], 0)).toEqual([]);
   });
 
+  it('adds a chat-speak copy of each written line that changes (lower case, whole-word short forms), never of a real line', () => {
+    expect(chatSpeak("Don't tell your parents, you're my favourite. Send a picture tonight!", 'en')).toBe('dont tell ur parents ur my favourite send a pic 2nite');
+    // Whole words only: "young", "youth" and "yourself" keep their letters.
+    expect(chatSpeak('young youth yourself', 'en')).toBe('young youth yourself');
+    expect(chatSpeak('Em không được nói với bố mẹ nhé.', 'vi')).toBe('em ko dc nói vs bme nha');
+    expect(chatSpeak('gìn giữ', 'vi')).toBe('gìn giữ');
+    const line = (text: string, lang: 'en' | 'vi', origin: 'real' | 'written' = 'written') => ({ text, lang, categories: ['secrecy' as const], kind: 'risky' as const, from: 'other' as const, source: 's', origin, split: 'train' as const });
+    const copies = chatCopiesOf([line("don't tell your mum", 'en'), line('ok', 'en'), line('you there?', 'en', 'real'), line('không được nói', 'vi')], 0.5);
+    expect(copies.map((c) => c.weight)).toEqual([0.5, 0.5]);
+    expect(copies[0].features.text).toEqual(featuresOf('dont tell ur mum').text);
+    expect(copies[1].features.text).toEqual(featuresOf('ko dc nói').text);
+    expect(chatCopiesOf([line("don't tell your mum", 'en')], 0)).toEqual([]);
+  });
+
   it('is deterministic: the same data and seed give the same weights bit for bit', () => {
     const a = quantize(trainLogistic(examples(), options));
     const b = quantize(trainLogistic(examples(), options));
@@ -195,16 +209,26 @@ describe('rules and scorer together', () => {
   it('reads a message in a talk frame (just after a retelling) as talk when the scorer says it is talk, however risky its words', () => {
     // "and they tell u not to tell ur parents and go to a hotel alone": risky words, a retelling's grammar.
     expect(decideMessage(result(0.97, 0.96), [4], thresholds)).toMatchObject({ flagged: true, talk: false });
-    expect(decideMessage(result(0.97, 0.96), [4], thresholds, 1, 'other', true)).toMatchObject({ flagged: false, talk: true, modelFlagged: false });
+    expect(decideMessage(result(0.97, 0.96), [4], thresholds, 1, 'other', { talkFrame: true })).toMatchObject({ flagged: false, talk: true, modelFlagged: false });
     // In the frame a strong rule needs the scorer's plain trust (veto), not only the strong one.
     const strict = { ...thresholds, veto: 0.8, strongVeto: 0.1 };
     expect(decideMessage(result(0.5, 0.2), [4], strict).flagged).toBe(true);
-    expect(decideMessage(result(0.5, 0.2), [4], strict, 1, 'other', true)).toMatchObject({ flagged: false, talk: false, trustStrongRules: false });
+    expect(decideMessage(result(0.5, 0.2), [4], strict, 1, 'other', { talkFrame: true })).toMatchObject({ flagged: false, talk: false, trustStrongRules: false });
     // The user's account that reads more as talk than disclosure does not count as disclosure inside the frame.
     expect(decideMessage(result(0.99, 0.95, 1), [3], thresholds, 1, 'self')).toMatchObject({ flagged: true, disclosure: true });
-    expect(decideMessage(result(0.99, 0.95, 1), [3], thresholds, 1, 'self', true)).toMatchObject({ flagged: false, talk: true });
+    expect(decideMessage(result(0.99, 0.95, 1), [3], thresholds, 1, 'self', { talkFrame: true })).toMatchObject({ flagged: false, talk: true });
     // What the scorer does not read as talk is judged as usual inside the frame.
-    expect(decideMessage(result(0.9, 0.1), [], thresholds, 1, 'other', true)).toMatchObject({ flagged: true, talk: false });
+    expect(decideMessage(result(0.9, 0.1), [], thresholds, 1, 'other', { talkFrame: true })).toMatchObject({ flagged: true, talk: false });
+  });
+
+  it('trusts a strong rule in a conversation that already follows a known script, unless the message is talk', () => {
+    // "Sau đó chuyển tiền vào tài khoản an toàn…" after the fake-police steps: a precise cue of the script's next step.
+    const strict = { ...thresholds, veto: 0.8, strongVeto: 0.3 };
+    expect(decideMessage(result(0.2), [5], strict).flagged).toBe(false);
+    expect(decideMessage(result(0.2), [5], strict, 1, 'other', { followsScript: true })).toMatchObject({ flagged: true, trustStrongRules: true, trustRules: false });
+    // A weak rule is still the scorer's to doubt, and talk stays talk.
+    expect(decideMessage(result(0.2), [3], strict, 1, 'other', { followsScript: true }).flagged).toBe(false);
+    expect(decideMessage(result(0.2, 0.9), [5], strict, 1, 'other', { followsScript: true })).toMatchObject({ flagged: false, talk: true });
   });
 
   it('gives model findings a weight between 2 and 5 that grows with certainty', () => {

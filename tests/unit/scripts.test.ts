@@ -100,6 +100,7 @@ describe('script progress', () => {
     tracker.add({ id: '1', from: 'other', text: "don't tell anyone" }, [finding('secrecy')]);
     tracker.add({ id: '2', from: 'other', text: 'sent you a gift card, you deserve it' }, [finding('gifts_flattery')]);
     expect(tracker.current.pattern).toBeUndefined();
+    expect(tracker.followsScript).toBe(false);
     const before = tracker.current.score;
     const without = new ConversationRiskTracker(undefined, []);
     without.add({ id: '1', from: 'other', text: "don't tell anyone" }, [finding('secrecy')]);
@@ -107,6 +108,7 @@ describe('script progress', () => {
     without.add({ id: '3', from: 'other', text: 'x' }, [finding('sexual')]);
     const after = tracker.add({ id: '3', from: 'other', text: 'send me a pic without your top' }, [finding('sexual')]);
     expect(after.pattern?.script).toBe('grooming');
+    expect(tracker.followsScript).toBe(true);
     expect(after.pattern?.steps.map((s) => [s.step, s.messageId, s.from])).toEqual([
       ['secrecy', '1', 'other'],
       ['trust', '2', 'other'],

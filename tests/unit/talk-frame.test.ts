@@ -11,7 +11,7 @@ const engine = createEngine(loadBundledRules(), { scorer: loadShippedScorer() })
 
 const RETELLING = {
   en: ['the assembly today was about that fake police scam, they call students and say ur a suspect in money laundering', 'and they tell u not to tell ur parents and go to a hotel alone with the camera on'],
-  vi: ['hôm nay trường tuyên truyền về vụ giả công an lừa sinh viên, bọn nó gọi bảo mình liên quan rửa tiền', 'xong tụi nó bắt không được nói với bố mẹ, ra nhà nghỉ ở một mình, mở camera suốt'],
+  vi: ['hôm nay trường tuyên truyền về vụ giả công an lừa sinh viên, bọn nó gọi bảo mình liên quan rửa tiền', 'xong bắt không được nói với bố mẹ, ra nhà nghỉ ở một mình, mở camera suốt'],
 } as const;
 
 describe.each(Object.entries(RETELLING))('a retold school talk (%s)', (_language, [story, continuation]) => {
