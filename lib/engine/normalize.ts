@@ -322,10 +322,14 @@ function joinSpacedLetters(tokens: RawToken[]): RawToken[] {
   }
   if (!hasSingles) return tokens;
   const out: RawToken[] = [];
+  const sameSpan = (a: RawToken, b: RawToken): boolean => a.start === b.start && a.end === b.end;
   let i = 0;
   while (i < tokens.length) {
     let j = i;
-    while (j < tokens.length && isSingleLetter(tokens[j].raw)) j++;
+    // Letters of one run shown backwards share its span: they join only each other, and letters in order join only
+    // letters in order after them, so a joined word never overlaps the tokens around it.
+    const inRun = (i > 0 && sameSpan(tokens[i - 1], tokens[i])) || (i + 1 < tokens.length && sameSpan(tokens[i], tokens[i + 1]));
+    while (j < tokens.length && isSingleLetter(tokens[j].raw) && (j === i || (inRun ? sameSpan(tokens[i], tokens[j]) : tokens[j].start >= tokens[j - 1].end))) j++;
     if (j - i >= 4) {
       out.push({ raw: tokens.slice(i, j).map((t) => t.raw).join(''), start: tokens[i].start, end: tokens[j - 1].end });
       i = j;

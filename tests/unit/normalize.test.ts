@@ -86,6 +86,20 @@ describe('normalisation', () => {
     expect(en('a b c')).toBe('a b c');
   });
 
+  it('joins spaced letters of a run shown backwards only with each other, never across into the next line (fast-check counterexample)', () => {
+    // Flip text on the first line (its tokens share the line's span), single letters after it on the next.
+    const text = 'ɹ ɹ</script>\nꜱ\u202Eʎ';
+    const tokens = tokenize(text);
+    for (const [i, token] of tokens.entries()) {
+      if (i === 0) continue;
+      const previous = tokens[i - 1];
+      expect(token.start >= previous.end || (token.start === previous.start && token.end === previous.end), `${token.start}..${token.end} after ${previous.start}..${previous.end}`).toBe(true);
+    }
+    expect(tokens.map((t) => t.raw)).toEqual(['tdircs', 'r', 'r', 'ꜱ', 'ʎ']);
+    // Spaced letters in a flip-text line still join into one word on the line's span.
+    expect(tokenize('ɯ ɐ ɹ ƃ ǝ l ǝ ʇ').map((t) => [t.raw, t.start, t.end])).toEqual([['telegram', 0, 15]]);
+  });
+
   it('keeps question marks as tokens and maps meaningful emoji', () => {
     expect(en('are u alone?')).toBe('are you alone ?');
     expect(en('send 📸 🤫')).toBe('send photo secret');
