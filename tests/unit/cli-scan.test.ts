@@ -75,8 +75,9 @@ describe('scan: the project\'s risky samples', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain('Taking "Hà" as you (wrote "You deleted this message"; use --self NAME to change).');
     expect(result.out).toMatch(/^ CRITICAL {2}Đại úy Hùng · WhatsApp · /m);
-    // Time, sender and the matched words in «» (how far a match extends depends on the rule pack).
-    expect(result.out).toMatch(/2025-03-12 19:08 {2}Đại úy Hùng: Đây là «bí mật điều tra», em «không được nói với ai»/);
+    // Time, sender and the matched words in «» (how far a match extends depends on the rule pack, and the words the
+    // model highlights on the model it was trained to).
+    expect(result.out).toMatch(/2025-03-12 19:08 {2}Đại úy Hùng: («Đây là»|Đây là) «bí mật điều tra», em «không được nói với ai»/);
     expect(result.out).toContain('matched: "bí mật điều tra" (secrecy)');
     expect(result.out).toContain(`Report written to ${out} (JSON: 1 conversation with warning signs`);
     expect(result.out).not.toContain('\x1b[');
