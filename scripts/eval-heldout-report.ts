@@ -3,13 +3,15 @@
  * beside the rules alone, and writes them to docs/quality.json and the precision/recall picture to
  * docs/quality-pr-curve.svg (leave-one-source-out: docs/quality-loso.json). Never trains on the test split; leave-one-source-out retrains without each source.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { LANGUAGES, type Language } from '../lib/engine/taxonomy';
 import { loadShippedScorer } from '../lib/node/scorer-file';
 import { loadBundledScripts } from '../lib/node/rule-files';
 import { isPositive, loadCorpus, stripDiacritics, type LabelledMessage } from './corpus/load';
-import { countMessages, curvePoints, curveSvg, engines, leaveOneSourceOut, median, precisionRecall, summariseConversations, type Counts } from './evaluation-heldout';
+import { countMessages, curvePoints, curveSvg, engines, losoSources, median, precisionRecall, summariseConversations, type Counts, type LosoRow } from './evaluation-heldout';
 
 const DOCS = resolve(import.meta.dirname, '../docs');
 const pct = (x: number, digits = 1): string => (Number.isFinite(x) ? (x * 100).toFixed(digits) + '%' : '  n/a');
@@ -18,7 +20,36 @@ const pr = (c: Counts): string => {
   return `P ${pct(precision).padStart(6)}  R ${pct(recall).padStart(6)}  (tp ${c.tp}, fp ${c.fp}, fn ${c.fn}, n ${c.tp + c.fp + c.fn + c.tn})`;
 };
 
-export function heldOutReport(args = process.argv.slice(2)): void {
+/**
+ * Leave one source out on every core: one worker per core (scripts/loso-part.ts), each retraining without its share of
+ * the sources. A worker that fails fails the whole run, with its error.
+ */
+function leaveOneSourceOutInParallel(onRow: (row: LosoRow) => void): Promise<LosoRow[]> {
+  const parts = Math.max(1, Math.min(4, availableParallelism()));
+  const worker = resolve(import.meta.dirname, 'loso-part.ts');
+  const rows: LosoRow[] = [];
+  const runs = Array.from({ length: parts }, (_, part) =>
+    new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, String(part), String(parts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let pending = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        pending += chunk;
+        for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+          const row = JSON.parse(pending.slice(0, end)) as LosoRow;
+          pending = pending.slice(end + 1);
+          rows.push(row);
+          onRow(row);
+        }
+      });
+      child.on('error', fail);
+      child.on('close', (code) => (code === 0 ? done() : fail(new Error(`leave-one-source-out worker ${part + 1}/${parts} exited with ${code}`))));
+    }),
+  );
+  return Promise.all(runs).then(() => rows);
+}
+
+export async function heldOutReport(args = process.argv.slice(2)): Promise<void> {
   const scorer = loadShippedScorer();
   const { engine, rules } = engines(scorer);
   const scriptIds = new Set(loadBundledScripts().map((s) => s.id));
@@ -107,11 +138,14 @@ export function heldOutReport(args = process.argv.slice(2)): void {
   if (!args.includes('--no-loso')) {
     console.log('\n=== Leave one source out (train without the source, measure on it; calibration split as usual)');
     const train = corpus.messages.filter((m) => m.split === 'train');
-    const calibration = corpus.messages.filter((m) => m.split === 'calibration');
-    const rows = leaveOneSourceOut(train, calibration, (row) => {
+    const printRow = (row: LosoRow): void => {
       if (row.kind === 'written') console.log(`  ${row.source.padEnd(26)} ${row.lang}  recall ${pct(row.recall ?? NaN)}  precision ${pct(row.precision ?? NaN)}  (${row.messages} lines)`);
       else console.log(`  ${row.source.padEnd(26)} ${row.lang}  real lines flagged ${pct(row.flaggedRate ?? NaN, 2)}  (${row.messages} lines)`);
-    });
+    };
+    const rows = await leaveOneSourceOutInParallel(printRow);
+    // Printed as the workers finish; kept in source order.
+    const order = new Map(losoSources(train).map((source, i) => [source, i]));
+    rows.sort((a, b) => (order.get(a.source) ?? 0) - (order.get(b.source) ?? 0) || a.lang.localeCompare(b.lang));
     // Kept in a file of its own: it takes minutes, and `--no-loso` runs must not erase it.
     writeFileSync(resolve(DOCS, 'quality-loso.json'), JSON.stringify({ thresholds: scorer.thresholds, rows }, null, 2) + '\n');
   }

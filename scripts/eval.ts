@@ -69,7 +69,7 @@ if (existsSync(HOLDOUT)) {
   console.log(`  conversations: risky alerted ${h.riskyAlerted}/${h.risky}, benign alerted ${h.benignAlerted}/${h.benign}`);
 }
 
-heldOutReport();
+await heldOutReport();
 
 const failures = targetFailures(result);
 // Only the development corpus (what the rules were tuned on) is held to these here; the held-out numbers above are

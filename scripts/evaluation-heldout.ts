@@ -184,8 +184,11 @@ export interface LosoRow {
  * Leave one source out: for each source of the training split, train without it (calibrating on the usual
  * calibration split) and measure on it. Written sources give recall and precision; real sources the flag rate.
  */
-export function leaveOneSourceOut(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], onRow?: (row: LosoRow) => void): LosoRow[] {
-  const sources = [...new Set(train.map((m) => m.source))].sort();
+export function losoSources(train: readonly LabelledMessage[]): string[] {
+  return [...new Set(train.map((m) => m.source))].sort();
+}
+
+export function leaveOneSourceOut(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], onRow?: (row: LosoRow) => void, sources = losoSources(train)): LosoRow[] {
   const rows: LosoRow[] = [];
   for (const source of sources) {
     const left = train.filter((m) => m.source === source);
