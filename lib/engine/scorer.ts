@@ -315,6 +315,13 @@ export interface ScorerTables {
 
 const CATEGORY_HEAD_START = 1;
 
+/** Slots of a token vector (`Scorer.tokenVector`) after its per-head sums. */
+const TOKEN_COUNT = HEADS.length;
+const TOKEN_FIRST_HASH = HEADS.length + 1;
+const TOKEN_LAST_HASH = HEADS.length + 2;
+const TOKEN_HAS_WORDS = HEADS.length + 3;
+const TOKEN_VECTOR_LENGTH = HEADS.length + 4;
+
 export class Scorer {
   readonly thresholds: ScorerThresholds;
   private readonly riskyMask: number;
@@ -347,9 +354,9 @@ export class Scorer {
   }
 
   /**
-   * The scores of a message without materialising its features: each word's own features (the word and its
-   * character n-grams) are summed once per word and cached, so a message costs one lookup per word plus its
-   * bigrams. Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it). `tokens`:
+   * The scores of a message without materialising its features: each raw token's own features (its words with
+   * their character n-grams, the bigrams inside it, its English and accented words) are summed once per token and
+   * cached, so a message costs one lookup per token plus the bigrams across its token breaks. Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it). `tokens`:
    * `modelTokens(text)`, when the caller has them already (the rules tokenised the same text).
    */
   rawScoresOf(text: string, ruleCategories: readonly CategoryId[] = [], tokens: readonly RawToken[] = modelTokens(text)): Float64Array {
@@ -359,30 +366,17 @@ export class Scorer {
     let previous = 0;
     let havePrevious = false;
     for (let t = 0; t < tokens.length; t++) {
-      const expanded = expandedToken(tokens[t].raw);
-      const vi = expanded.vi;
-      for (let w = 0; w < vi.length; w++) {
-        const vector = this.wordVector(vi[w]);
-        for (let k = 0; k < HEADS.length; k++) sums[k] += vector[k];
-        count += vector[HEADS.length];
-        const hash = vector[HEADS.length + 1];
-        if (havePrevious) {
-          this.addWeights(sums, mix(previous ^ SEED_BIGRAM, hash), 1);
-          count++;
-        }
-        previous = hash;
-        havePrevious = true;
+      const vector = this.tokenVector(tokens[t].raw);
+      for (let k = 0; k < HEADS.length; k++) sums[k] += vector[k];
+      count += vector[TOKEN_COUNT];
+      if (vector[TOKEN_HAS_WORDS] === 0) continue;
+      // The bigram across the break between this token's first word and the previous token's last one.
+      if (havePrevious) {
+        this.addWeights(sums, mix(previous ^ SEED_BIGRAM, vector[TOKEN_FIRST_HASH]), 1);
+        count++;
       }
-      const en = expanded.en;
-      if (en.length !== vi.length || en[0] !== vi[0]) {
-        for (let w = 0; w < en.length; w++) this.addWeights(sums, hashString(SEED_EN, en[w]), 1);
-        count += en.length;
-      }
-      const accented = expanded.viAccented;
-      if (accented.length === vi.length && accented[0] !== vi[0]) {
-        for (let w = 0; w < accented.length; w++) this.addWeights(sums, hashString(SEED_ACCENT, accented[w]), 1);
-        count += accented.length;
-      }
+      previous = vector[TOKEN_LAST_HASH];
+      havePrevious = true;
     }
     this.addWeights(sums, mix(SEED_LONG, Math.min(6, Math.floor(Math.log2(1 + tokens.length)))), 1);
     count++;
@@ -398,6 +392,48 @@ export class Scorer {
     const { scale, bias } = this.tables;
     for (let k = 0; k < HEADS.length; k++) sums[k] = bias[k] + sums[k] * scale[k];
     return sums;
+  }
+
+  /**
+   * Per raw token: the unscaled sums per head of every feature it gives on its own (its folded words with their
+   * character n-grams, the bigrams inside it, its English and accented words), their count, and the hashes of its
+   * first and last folded word for the bigrams across token breaks (cached: chat repeats tokens). Summing per token
+   * first changes nothing: the shipped weights are int8, so every sum before scaling is an exact integer.
+   */
+  private readonly tokenVectors = new Map<string, Float64Array>();
+  private tokenVector(raw: string): Float64Array {
+    let vector = this.tokenVectors.get(raw);
+    if (vector) return vector;
+    vector = new Float64Array(TOKEN_VECTOR_LENGTH);
+    const expanded = expandedToken(raw);
+    const vi = expanded.vi;
+    let count = 0;
+    for (let w = 0; w < vi.length; w++) {
+      const words = this.wordVector(vi[w]);
+      for (let k = 0; k < HEADS.length; k++) vector[k] += words[k];
+      count += words[HEADS.length];
+      const hash = words[HEADS.length + 1];
+      if (w > 0) {
+        this.addWeights(vector, mix(vector[TOKEN_LAST_HASH] ^ SEED_BIGRAM, hash), 1);
+        count++;
+      } else vector[TOKEN_FIRST_HASH] = hash;
+      vector[TOKEN_LAST_HASH] = hash;
+    }
+    vector[TOKEN_HAS_WORDS] = vi.length > 0 ? 1 : 0;
+    const en = expanded.en;
+    if (en.length !== vi.length || en[0] !== vi[0]) {
+      for (let w = 0; w < en.length; w++) this.addWeights(vector, hashString(SEED_EN, en[w]), 1);
+      count += en.length;
+    }
+    const accented = expanded.viAccented;
+    if (accented.length === vi.length && accented[0] !== vi[0]) {
+      for (let w = 0; w < accented.length; w++) this.addWeights(vector, hashString(SEED_ACCENT, accented[w]), 1);
+      count += accented.length;
+    }
+    vector[TOKEN_COUNT] = count;
+    if (this.tokenVectors.size >= WORD_CACHE_LIMIT) this.tokenVectors.clear();
+    this.tokenVectors.set(raw, vector);
+    return vector;
   }
 
   /** Unscaled weights of one feature added to `sums` (× value). */
