@@ -9,9 +9,11 @@ import { loadShippedScorer } from '../../lib/node/scorer-file';
 
 const engine = createEngine(loadBundledRules(), { scorer: loadShippedScorer() });
 
+// One example on the shipped model (the rule itself, in both readings, is tested on decideMessage in scorer.test.ts;
+// the frame is the same for every language). A retrained model may read a borderline line differently: pick a line
+// it reads as talk after a retelling and as the script itself alone.
 const RETELLING = {
   en: ['the assembly today was about that fake police scam, they call students and say ur a suspect in money laundering', 'and they tell u not to tell ur parents and go to a hotel alone with the camera on'],
-  vi: ['hôm nay trường tuyên truyền về vụ giả công an lừa sinh viên, bọn nó gọi bảo mình liên quan rửa tiền', 'xong bắt không được nói với bố mẹ, ra nhà nghỉ ở một mình, mở camera suốt'],
 } as const;
 
 describe.each(Object.entries(RETELLING))('a retold school talk (%s)', (_language, [story, continuation]) => {
