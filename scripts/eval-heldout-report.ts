@@ -30,7 +30,7 @@ function leaveOneSourceOutInParallel(onRow: (row: LosoRow) => void): Promise<Los
   const rows: LosoRow[] = [];
   const runs = Array.from({ length: parts }, (_, part) =>
     new Promise<void>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker, String(part), String(parts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, String(part), String(parts)], { cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
       let pending = '';
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (chunk: string) => {
