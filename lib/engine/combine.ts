@@ -46,7 +46,7 @@ export function decideMessage(result: ScorerResult, ruleWeights: readonly number
   const framedTalk = talkFrame && result.talk >= t.talk;
   const disclosure = readsAsDisclosure(result, t, from) && !framedTalk;
   const talk = result.talk >= t.talk && (result.risky < t.flag || talkFrame) && !disclosure;
-  const modelFlagged = !talk && !framedTalk && modelFlags(result, t, from);
+  const modelFlagged = !talk && modelFlags(result, t, from);
   const trustRules = !talk && result.risky >= t.veto;
   // A strong rule counts on its own only outside a talk frame; inside one the scorer must not doubt it at all. In a
   // conversation that already follows a known script, a strong rule counts unless the message is talk.
