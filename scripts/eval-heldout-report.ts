@@ -11,7 +11,7 @@ import { LANGUAGES, type Language } from '../lib/engine/taxonomy';
 import { loadShippedScorer } from '../lib/node/scorer-file';
 import { loadBundledScripts } from '../lib/node/rule-files';
 import { isPositive, loadCorpus, stripDiacritics, type LabelledMessage } from './corpus/load';
-import { countMessages, curvePoints, curveSvg, engines, losoSources, median, precisionRecall, summariseConversations, type Counts, type LosoRow } from './evaluation-heldout';
+import { countMessages, curvePoints, curveSvg, engines, LOSO_FOLDS, losoSources, sourceFolds, median, precisionRecall, summariseConversations, type Counts, type LosoRow } from './evaluation-heldout';
 
 const DOCS = resolve(import.meta.dirname, '../docs');
 const pct = (x: number, digits = 1): string => (Number.isFinite(x) ? (x * 100).toFixed(digits) + '%' : '  n/a');
@@ -21,10 +21,11 @@ const pr = (c: Counts): string => {
 };
 
 /**
- * Leave one source out on every core: one worker per core (scripts/loso-part.ts), each retraining without its share of
- * the sources. A worker that fails fails the whole run, with its error.
+ * Sources held out (evaluation-heldout.ts `leaveSourcesOut`) on every core: one worker per core
+ * (scripts/loso-part.ts), each retraining without its share of the folds. A worker that fails fails the whole run,
+ * with its error.
  */
-function leaveOneSourceOutInParallel(onRow: (row: LosoRow) => void): Promise<LosoRow[]> {
+function leaveSourcesOutInParallel(onRow: (row: LosoRow) => void): Promise<LosoRow[]> {
   const parts = Math.max(1, Math.min(4, availableParallelism()));
   const worker = resolve(import.meta.dirname, 'loso-part.ts');
   const rows: LosoRow[] = [];
@@ -43,7 +44,7 @@ function leaveOneSourceOutInParallel(onRow: (row: LosoRow) => void): Promise<Los
         }
       });
       child.on('error', fail);
-      child.on('close', (code) => (code === 0 ? done() : fail(new Error(`leave-one-source-out worker ${part + 1}/${parts} exited with ${code}`))));
+      child.on('close', (code) => (code === 0 ? done() : fail(new Error(`sources-held-out worker ${part + 1}/${parts} exited with ${code}`))));
     }),
   );
   return Promise.all(runs).then(() => rows);
@@ -136,18 +137,18 @@ export async function heldOutReport(args = process.argv.slice(2)): Promise<void>
   writeFileSync(resolve(DOCS, 'quality-pr-curve.svg'), curveSvg(series, 'Precision / recall on the held-out test split'));
 
   if (!args.includes('--no-loso')) {
-    console.log('\n=== Leave one source out (train without the source, measure on it; calibration split as usual)');
+    console.log(`\n=== Sources held out (${LOSO_FOLDS} folds of training sources: each source measured by a model trained without its fold; calibration split as usual)`);
     const train = corpus.messages.filter((m) => m.split === 'train');
     const printRow = (row: LosoRow): void => {
       if (row.kind === 'written') console.log(`  ${row.source.padEnd(26)} ${row.lang}  recall ${pct(row.recall ?? NaN)}  precision ${pct(row.precision ?? NaN)}  (${row.messages} lines)`);
       else console.log(`  ${row.source.padEnd(26)} ${row.lang}  real lines flagged ${pct(row.flaggedRate ?? NaN, 2)}  (${row.messages} lines)`);
     };
-    const rows = await leaveOneSourceOutInParallel(printRow);
+    const rows = await leaveSourcesOutInParallel(printRow);
     // Printed as the workers finish; kept in source order.
     const order = new Map(losoSources(train).map((source, i) => [source, i]));
     rows.sort((a, b) => (order.get(a.source) ?? 0) - (order.get(b.source) ?? 0) || a.lang.localeCompare(b.lang));
     // Kept in a file of its own: it takes minutes, and `--no-loso` runs must not erase it.
-    writeFileSync(resolve(DOCS, 'quality-loso.json'), JSON.stringify({ thresholds: scorer.thresholds, rows }, null, 2) + '\n');
+    writeFileSync(resolve(DOCS, 'quality-loso.json'), JSON.stringify({ thresholds: scorer.thresholds, folds: sourceFolds(losoSources(train)), rows }, null, 2) + '\n');
   }
   quality.corpus = {
     messages: Object.fromEntries(LANGUAGES.map((lang) => [lang, {

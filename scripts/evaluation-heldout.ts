@@ -181,31 +181,44 @@ export interface LosoRow {
 }
 
 /**
- * Leave one source out: for each source of the training split, train without it (calibrating on the usual
- * calibration split) and measure on it. Written sources give recall and precision; real sources the flag rate.
+ * Sources held out in folds: the sources of the training split are dealt round-robin (in sorted order) into
+ * `LOSO_FOLDS` folds; for each fold the scorer is trained without all of its sources (calibrated on the usual
+ * calibration split) and measured on each of them. Every source is thus measured by a model that never saw it, like
+ * leave-one-source-out, with a little less training data (stricter), and ten trainings instead of one per source:
+ * with ~80 sources one per source took well over an hour on 2 cores. Written sources give recall and precision;
+ * real sources the flag rate.
  */
+export const LOSO_FOLDS = 10;
+
 export function losoSources(train: readonly LabelledMessage[]): string[] {
   return [...new Set(train.map((m) => m.source))].sort();
 }
 
-export function leaveOneSourceOut(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], onRow?: (row: LosoRow) => void, sources = losoSources(train)): LosoRow[] {
+export function sourceFolds(sources: readonly string[], folds = LOSO_FOLDS): string[][] {
+  const out: string[][] = Array.from({ length: Math.min(folds, sources.length) }, () => []);
+  sources.forEach((source, i) => out[i % out.length].push(source));
+  return out;
+}
+
+export function leaveSourcesOut(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], folds: readonly (readonly string[])[], onRow?: (row: LosoRow) => void): LosoRow[] {
   const rows: LosoRow[] = [];
-  for (const source of sources) {
-    const left = train.filter((m) => m.source === source);
-    const rest = train.filter((m) => m.source !== source);
-    const { scorer } = trainScorer(rest, calibration);
+  for (const fold of folds) {
+    const out = new Set(fold);
+    const { scorer } = trainScorer(train.filter((m) => !out.has(m.source)), calibration);
     const { engine } = engines(scorer);
-    for (const lang of ['en', 'vi'] as const) {
-      const mine = left.filter((m) => m.lang === lang);
-      if (mine.length === 0) continue;
-      const origin = mine[0].origin === 'real' ? 'real' : 'written';
-      const c = countMessages(engine, mine);
-      const row: LosoRow =
-        origin === 'real'
-          ? { source, lang, kind: 'real', messages: mine.length, flaggedRate: c.fp / Math.max(1, mine.length) }
-          : { source, lang, kind: 'written', messages: mine.length, ...precisionRecall(c) };
-      rows.push(row);
-      onRow?.(row);
+    for (const source of fold) {
+      for (const lang of ['en', 'vi'] as const) {
+        const mine = train.filter((m) => m.source === source && m.lang === lang);
+        if (mine.length === 0) continue;
+        const origin = mine[0].origin === 'real' ? 'real' : 'written';
+        const c = countMessages(engine, mine);
+        const row: LosoRow =
+          origin === 'real'
+            ? { source, lang, kind: 'real', messages: mine.length, flaggedRate: c.fp / Math.max(1, mine.length) }
+            : { source, lang, kind: 'written', messages: mine.length, ...precisionRecall(c) };
+        rows.push(row);
+        onRow?.(row);
+      }
     }
   }
   return rows;

@@ -32,3 +32,17 @@ describe('evaluation on the development corpus', () => {
     expect(relaxed.benignAlerted).toBeLessThanOrEqual(result.conversations.benignAlerted);
   });
 });
+
+describe('sources held out in folds (npm run eval)', () => {
+  it('puts every training source in exactly one fold, the folds within one source of each other in size', async () => {
+    const { sourceFolds, LOSO_FOLDS } = await import('../../scripts/evaluation-heldout');
+    const sources = Array.from({ length: 83 }, (_, i) => `src-${String(i).padStart(2, '0')}`);
+    const folds = sourceFolds(sources);
+    expect(folds).toHaveLength(LOSO_FOLDS);
+    expect(folds.flat().sort()).toEqual(sources);
+    const sizes = folds.map((f) => f.length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    // Fewer sources than folds: one fold each, none empty.
+    expect(sourceFolds(['a', 'b', 'c'])).toEqual([['a'], ['b'], ['c']]);
+  });
+});
