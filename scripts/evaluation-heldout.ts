@@ -185,7 +185,7 @@ export interface LosoRow {
  * `LOSO_FOLDS` folds; for each fold the scorer is trained without all of its sources (calibrated on the usual
  * calibration split) and measured on each of them. Every source is thus measured by a model that never saw it, like
  * leave-one-source-out, with a little less training data (stricter), and ten trainings instead of one per source:
- * with ~80 sources one per source took well over an hour on 2 cores. Written sources give recall and precision;
+ * with over a hundred sources one per source took well over an hour on 2 cores. Written sources give recall and precision;
  * real sources the flag rate.
  */
 export const LOSO_FOLDS = 10;
