@@ -3,7 +3,7 @@
  * tuned on (precision, recall and F1 per language and category, conversation alert rates and latency, the rule
  * sweep over benign text; exits 1 when one of its targets is missed), then the honest measures of the shipped
  * engine (rules + learned scorer): the held-out test split, real ordinary text, with and without diacritics, and
- * leave-one-source-out (scripts/eval-heldout-report.ts). Writes docs/quality.json and docs/quality-pr-curve.svg.
+ * sources held out in folds (scripts/eval-heldout-report.ts). Writes docs/quality.json and docs/quality-pr-curve.svg.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * The honest measures (`npm run eval`): the engine (rules + learned scorer) and the rules alone on the held-out
  * test split (writers never trained or tuned on, the independent hold-out set, quotes of real abuse), on real
- * ordinary text (lines and conversations), with and without Vietnamese diacritics, and leave-one-source-out.
+ * ordinary text (lines and conversations), with and without Vietnamese diacritics, and sources held out in folds.
  */
 import { createEngine, type Engine, type Scorer } from '../lib/engine';
 import type { Language } from '../lib/engine/taxonomy';
