@@ -13,7 +13,7 @@ const engine = createEngine(loadBundledRules(), { scorer: loadShippedScorer() })
 // the frame is the same for every language). A retrained model may read a borderline line differently: pick a line
 // it reads as talk after a retelling and as the script itself alone.
 const RETELLING = {
-  en: ['the assembly today was about that fake police scam, they call students and say ur a suspect in money laundering', 'and they tell u not to tell ur parents and go to a hotel alone with the camera on'],
+  en: ['the assembly today was about that fake police scam, they call students and say ur a suspect in money laundering', 'and they say dont tell ur parents, go to a hotel alone and keep the camera on'],
 } as const;
 
 describe.each(Object.entries(RETELLING))('a retold school talk (%s)', (_language, [story, continuation]) => {
