@@ -13,7 +13,8 @@ describe.each([
   it('is found in the second message, marked as continuing the first, with its own words highlighted', () => {
     const conversation = engine.conversation();
     expect(conversation.add({ id: '1', from: 'other', text: 'dont tell' }).findings.filter((f) => f.category === 'secrecy')).toEqual([]);
-    const text = 'ur parents about this';
+    // A second half the scorer does not read as secrecy on its own ("ur parents about this" it now does: then nothing is joined).
+    const text = 'ur parents pls';
     const second = conversation.add({ id: '2', from: 'other', text }).findings.filter((f) => f.continues);
     expect(second.map((f) => f.category)).toContain('secrecy');
     for (const f of second) expect(text.slice(f.start, f.end)).toBe(f.matched);
