@@ -1,8 +1,8 @@
 /**
  * The held-out part of `npm run eval`: prints the honest numbers of the shipped engine (rules + model/scorer.json)
  * beside the rules alone, and writes them to docs/quality.json and the precision/recall picture to
- * docs/quality-pr-curve.svg (sources held out: docs/quality-loso.json). Never trains on the test split; the sources held out are retrained
- * without, fold by fold.
+ * docs/quality-pr-curve.svg (sources held out: docs/quality-loso.json). Never trains on the test split; for the
+ * sources held out it retrains without each fold of them.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -377,8 +377,9 @@ export class Scorer {
   /**
    * The scores of a message without materialising its features: each raw token's own features (its words with
    * their character n-grams, the bigrams and trigrams inside it, its English and accented words) are summed once per
-   * token and cached, so a message costs one lookup per token plus the word pairs and triples across its token breaks. Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it). `tokens`:
-   * `modelTokens(text)`, when the caller has them already (the rules tokenised the same text).
+   * token and cached, so a message costs one lookup per token plus the word pairs and triples across its token breaks.
+   * Same result as `rawScores(extractFeatures(text, ruleCategories))` (a test checks it). `tokens`: `modelTokens(text)`,
+   * when the caller has them already (the rules tokenised the same text).
    */
   rawScoresOf(text: string, ruleCategories: readonly CategoryId[] = [], tokens: readonly RawToken[] = modelTokens(text)): Float64Array {
     const sums = this.raw;
@@ -430,8 +431,9 @@ export class Scorer {
   /**
    * Per raw token: the unscaled sums per head of every feature it gives on its own (its folded words with their
    * character n-grams, the bigrams and trigrams inside it, its English and accented words), their count, its number of
-   * folded words and the hashes of its first two and last two, for the pairs and triples across token breaks (cached: chat repeats tokens). Summing per token
-   * first changes nothing: the shipped weights are int8, so every sum before scaling is an exact integer.
+   * folded words and the hashes of its first two and last two, for the pairs and triples across token breaks (cached:
+   * chat repeats tokens). Summing per token first changes nothing: the shipped weights are int8, so every sum before
+   * scaling is an exact integer.
    */
   private readonly tokenVectors = new Map<string, Float64Array>();
   private tokenVector(raw: string): Float64Array {
