@@ -16,7 +16,11 @@ for (const problem of corpus.problems) console.warn(`corpus: ${problem}`);
 const train = corpus.messages.filter((m) => m.split === 'train');
 const calibration = corpus.messages.filter((m) => m.split === 'calibration');
 console.log(`training on ${train.length} messages, calibrating on ${calibration.length} (test split not read)`);
-const { data } = trainScorer(train, calibration, DEFAULT_TRAIN_OPTIONS, { corpus: 'tests/corpus', splits: 'tests/corpus/splits.json' });
+const conversations = {
+  train: corpus.conversations.filter((c) => c.split === 'train'),
+  calibration: corpus.conversations.filter((c) => c.split === 'calibration'),
+};
+const { data } = trainScorer(train, calibration, DEFAULT_TRAIN_OPTIONS, { corpus: 'tests/corpus', splits: 'tests/corpus/splits.json' }, conversations);
 const json = JSON.stringify(data);
 writeFileSync(SCORER_PATH, json + '\n');
 console.log(`wrote ${SCORER_PATH} (${(json.length / 1024).toFixed(0)} KiB) in ${((Date.now() - started) / 1000).toFixed(1)} s; thresholds ${JSON.stringify(data.thresholds)}`);

@@ -139,6 +139,7 @@ function draw(): void {
     }
   }
 
+  if (model.ordinaryContextText) status.append(el('div', { text: model.ordinaryContextText, className: 'meta', testid: 'ordinary-context' }));
   if (model.accessText) status.append(el('div', { text: model.accessText, className: 'meta', testid: 'access-withdrawn' }));
   if (model.truncatedText) status.append(el('div', { text: model.truncatedText, className: 'meta', testid: 'truncated' }));
   if (model.picturesText) status.append(el('div', { text: model.picturesText, className: 'meta', testid: 'pictures' }));

@@ -213,7 +213,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     ruleCount: compiled.rules.length,
     analyze: (text) => analyzeMessage(text, 'other').findings,
     conversation() {
-      const tracker = new ConversationRiskTracker(preset, scripts);
+      const tracker = new ConversationRiskTracker(preset, scripts, scorer?.context, (f) => isUserRule(f.ruleId));
       let previous: PreviousMessage | undefined;
       let frameLeft = 0;
       return {

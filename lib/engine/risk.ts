@@ -10,12 +10,28 @@
  *   score      = Σ category + bonuses for known dangerous combinations + a bonus per extra category (escalation)
  *                + a bonus when the user complies with a demand;
  *                + a bonus per step of a known script (rules/scripts) once the conversation is named as it;
- *   level      = thresholds of the sensitivity preset.
+ *   level      = thresholds of the sensitivity preset;
+ *   context    = with a conversation-context model (scorer.ts `ContextModel`), a level that would alert but is
+ *                below critical alerts only when the last messages, read together, look like a risky conversation;
+ *                otherwise the level stays just below the alert and the risk says why (`ordinaryContext`). Once a
+ *                conversation has alerted, the gate no longer applies; a finding of a rule the user imported is
+ *                never held back.
  */
 import { isShownOnly } from './combine';
 import { leadingScript, stepsInMessage, type CompiledScript, type SeenStep } from './scripts';
 import { levelRank, RISK_LEVELS, type CategoryId, type RiskLevel, type Sensitivity } from './taxonomy';
 import type { ConversationRisk, Direction, Finding, RiskReason } from './types';
+
+/**
+ * The conversation-context model, as the tracker uses it (lib/engine/scorer.ts `ContextModel`): each message's
+ * evidence is worked out once, the probability over the last `window` messages.
+ */
+export interface ContextGate<Evidence = unknown> {
+  readonly window: number;
+  readonly threshold: number;
+  evidence(text: string): Evidence;
+  probability(parts: readonly Evidence[]): number;
+}
 
 export interface SensitivityPreset {
   /** Minimum score for each level above none (any evidence at all is at least "low"). */
@@ -121,10 +137,17 @@ export class ConversationRiskTracker {
   private stale = false;
   /** Counts changes, so a caller can tell whether a risk it holds is still the current one. */
   version = 0;
+  /** The last messages' texts (and their evidence once worked out), for the context gate. */
+  private readonly recent: Array<{ text: string; evidence?: unknown }> = [];
+  /** The conversation has alerted once: the context gate no longer holds it back. */
+  private alerted = false;
 
   constructor(
     private readonly preset: SensitivityPreset = SENSITIVITY_PRESETS[DEFAULT_SENSITIVITY],
     private readonly scripts: readonly CompiledScript[] = [],
+    private readonly context?: ContextGate,
+    /** Findings the context gate never holds back (the user's imported rules: the model never overrules them). */
+    private readonly neverHeldBack: (finding: Finding) => boolean = () => false,
   ) {
     this.seenSteps = scripts.map(() => new Map<number, SeenStep>());
   }
@@ -158,10 +181,23 @@ export class ConversationRiskTracker {
     }
     if (this.evidence.length > MAX_EVIDENCE) this.evidence.splice(0, this.evidence.length - MAX_EVIDENCE);
     if (message.text !== undefined && this.scripts.length && findings.length) this.trackSteps(message, message.text, findings);
-    if (findings.length || (message.ts !== undefined && this.evidence.length > 0)) {
+    let changed = findings.length > 0 || (message.ts !== undefined && this.evidence.length > 0);
+    if (this.context) {
+      this.recent.push({ text: message.text ?? '' });
+      if (this.recent.length > this.context.window) this.recent.shift();
+      // The gate reads the latest messages: a held-back level may alert after any message, findings or not.
+      if (!this.alerted && this.evidence.length > 0) changed = true;
+    }
+    if (changed) {
       this.stale = true;
       this.version++;
     }
+  }
+
+  /** The context model's probability that the last messages are a risky conversation. */
+  private contextProbability(context: ContextGate): number {
+    for (const item of this.recent) item.evidence ??= context.evidence(item.text);
+    return context.probability(this.recent.map((item) => item.evidence));
   }
 
   private trackSteps(message: RiskMessage, text: string, findings: readonly Finding[]): void {
@@ -235,10 +271,21 @@ export class ConversationRiskTracker {
     if (pattern) score += STEP_BONUS * pattern.steps.length;
 
     score = Math.round(score * 100) / 100;
-    const level = levelForScore(score, this.preset);
+    let level = levelForScore(score, this.preset);
+    let ordinaryContext: number | undefined;
+    if (this.context && !this.alerted && isAlertLevel(level, this.preset) && level !== 'critical' && !this.evidence.some((item) => this.neverHeldBack(item.finding))) {
+      const p = this.contextProbability(this.context);
+      if (p < this.context.threshold) {
+        ordinaryContext = Math.round(p * 1000) / 1000;
+        level = RISK_LEVELS[Math.max(0, RISK_LEVELS.indexOf(this.preset.alertLevel) - 1)];
+      }
+    }
+    const alert = isAlertLevel(level, this.preset);
+    if (alert) this.alerted = true;
     reasons.sort((a, b) => b.contribution - a.contribution);
     const categories = [...otherEvidence.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-    const risk: ConversationRisk = { level, score, alert: isAlertLevel(level, this.preset), categories, reasons: reasons.slice(0, 20) };
+    const risk: ConversationRisk = { level, score, alert, categories, reasons: reasons.slice(0, 20) };
+    if (ordinaryContext !== undefined) risk.ordinaryContext = ordinaryContext;
     if (pattern) risk.pattern = pattern;
     return risk;
   }

@@ -52,6 +52,24 @@ export interface ScorerData {
   /** Base64 of the int8 risky table (2^riskyBits) and the shared table (2^sharedBits × SHARED_HEADS). */
   riskyWeights: string;
   sharedWeights: string;
+  /** The conversation-context model (see `ContextModel`); absent in files trained without conversations. */
+  context?: ContextData;
+}
+
+/**
+ * The conversation-context model as stored: one logistic head over the text features of the last `window` messages
+ * of a conversation (both sides), trained on written conversations: from the first risky message of a risky one on
+ * (1) against every place in a benign look-alike and in real ordinary conversations (0).
+ */
+export interface ContextData {
+  bits: number;
+  window: number;
+  bias: number;
+  scale: number;
+  /** An alert below the critical level needs P(risky conversation) ≥ this (chosen on calibration conversations). */
+  threshold: number;
+  /** Base64 of the int8 table (2^bits). */
+  weights: string;
 }
 
 export interface ScorerThresholds {
@@ -308,6 +326,7 @@ export function parseScorerData(value: unknown): Scorer {
   const [disclosureFlag] = t.disclosureFlag === undefined ? [flag] : finiteArray([t.disclosureFlag], 1, 'thresholds');
   const strongVeto = t.strongVeto === undefined ? undefined : Math.min(veto, finiteArray([t.strongVeto], 1, 'thresholds')[0]);
   if (typeof data.riskyWeights !== 'string' || typeof data.sharedWeights !== 'string') throw new ScorerDataError('weight tables missing');
+  const context = data.context === undefined ? undefined : parseContextData(data.context);
   return new Scorer({
     riskyBits,
     sharedBits,
@@ -317,7 +336,79 @@ export function parseScorerData(value: unknown): Scorer {
     thresholds: { flag, veto, category, talk, disclosure, disclosureFlag: Math.min(flag, disclosureFlag), ...(strongVeto === undefined ? {} : { strongVeto }) },
     risky: decodeInt8(data.riskyWeights, 2 ** riskyBits, 'riskyWeights'),
     shared: decodeInt8(data.sharedWeights, 2 ** sharedBits * SHARED_HEADS, 'sharedWeights'),
+    ...(context ? { context } : {}),
   });
+}
+
+function parseContextData(value: unknown): ContextTables {
+  if (typeof value !== 'object' || value === null) throw new ScorerDataError('context must be an object');
+  const c = value as Partial<ContextData>;
+  if (typeof c.bits !== 'number' || !Number.isInteger(c.bits) || c.bits < 8 || c.bits > 22) throw new ScorerDataError('context.bits must be an integer from 8 to 22');
+  if (typeof c.window !== 'number' || !Number.isInteger(c.window) || c.window < 1 || c.window > 100) throw new ScorerDataError('context.window must be an integer from 1 to 100');
+  const [bias, scale, threshold] = finiteArray([c.bias, c.scale, c.threshold], 3, 'context');
+  if (threshold < 0 || threshold > 1) throw new ScorerDataError('context.threshold must be from 0 to 1');
+  if (typeof c.weights !== 'string') throw new ScorerDataError('context.weights missing');
+  return { bits: c.bits, window: c.window, bias, scale, threshold, weights: decodeInt8(c.weights, 2 ** c.bits, 'context.weights') };
+}
+
+/** The context model's tables: int8 weights as shipped, or floats while choosing its threshold. */
+export interface ContextTables {
+  bits: number;
+  window: number;
+  bias: number;
+  scale: number;
+  threshold: number;
+  weights: ArrayLike<number>;
+}
+
+/** What one message gives the context model: the sum of its text features' weights and their count. */
+export interface ContextEvidence {
+  sum: number;
+  count: number;
+}
+
+/**
+ * The conversation-context model (the `ContextGate` of risk.ts): how much the last messages of a conversation, read
+ * together, look like a risky conversation rather than an ordinary one that happens to hold cues (a surprise party's
+ * secret, a parent asking where their child is, a sale paid by transfer). Each message's features are summed once;
+ * the conversation's score is `bias + scale × Σ sums / √(Σ counts)` over the window, as in training.
+ */
+export class ContextModel {
+  private readonly mask: number;
+
+  constructor(readonly tables: ContextTables) {
+    this.mask = 2 ** tables.bits - 1;
+  }
+
+  get window(): number {
+    return this.tables.window;
+  }
+
+  get threshold(): number {
+    return this.tables.threshold;
+  }
+
+  evidence(text: string): ContextEvidence {
+    return this.evidenceOf(extractFeatures(text).text);
+  }
+
+  evidenceOf(features: readonly number[]): ContextEvidence {
+    const { weights } = this.tables;
+    let sum = 0;
+    for (let i = 0; i < features.length; i++) sum += weights[features[i] & this.mask];
+    return { sum, count: features.length };
+  }
+
+  probability(parts: readonly ContextEvidence[]): number {
+    let sum = 0;
+    let count = 0;
+    for (const part of parts) {
+      sum += part.sum;
+      count += part.count;
+    }
+    const { bias, scale } = this.tables;
+    return sigmoid(bias + (count ? (sum * scale) / Math.sqrt(count) : 0));
+  }
 }
 
 export interface ScorerTables {
@@ -330,6 +421,7 @@ export interface ScorerTables {
   /** Weights as stored: int8 (shipped) or float (while training). */
   risky: ArrayLike<number>;
   shared: ArrayLike<number>;
+  context?: ContextTables;
 }
 
 const CATEGORY_HEAD_START = 1;
@@ -345,12 +437,15 @@ const TOKEN_VECTOR_LENGTH = HEADS.length + 6;
 
 export class Scorer {
   readonly thresholds: ScorerThresholds;
+  /** The conversation-context model, when the weights file has one. */
+  readonly context: ContextModel | undefined;
   private readonly riskyMask: number;
   private readonly sharedMask: number;
   private readonly raw = new Float64Array(HEADS.length);
 
   constructor(private readonly tables: ScorerTables) {
     this.thresholds = tables.thresholds;
+    this.context = tables.context ? new ContextModel(tables.context) : undefined;
     this.riskyMask = 2 ** tables.riskyBits - 1;
     this.sharedMask = 2 ** tables.sharedBits - 1;
   }

@@ -82,6 +82,11 @@ export interface ConversationRisk {
   reasons: RiskReason[];
   /** The known script (rules/scripts) this conversation follows, once enough of its steps have shown. */
   pattern?: ScriptProgress;
+  /**
+   * Set when the score reached an alert level but the last messages, read together, look like an ordinary
+   * conversation (the context model's probability, below its threshold): the level is held just below the alert.
+   */
+  ordinaryContext?: number;
 }
 
 export interface EngineOptions {

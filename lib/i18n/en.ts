@@ -111,6 +111,7 @@ export const en = {
     popupCurrentLabel: 'This conversation:',
     popupPausedUntil: 'Paused until {time}',
     popupSwitchedOff: 'Switched off for this site in the settings',
+    popupOrdinaryContext: 'Some messages here look like warning signs, but the conversation as a whole reads like an ordinary one so far, so there is no warning yet. If anything feels wrong, trust that feeling.',
     popupTruncated: 'Messages here not checked completely: {count} (too long, or imported rules too slow). Warning signs in them may be missed.',
     popupPictures: 'This chat was shown with {count} different profile pictures under this name: someone may have taken its name. The report shows which messages came under which picture.',
     popupPausedNote: 'Paused here for an hour. It starts again by itself.',

@@ -113,6 +113,7 @@ export const vi: typeof en = {
     popupCurrentLabel: 'Cuộc trò chuyện này:',
     popupPausedUntil: 'Tạm dừng đến {time}',
     popupSwitchedOff: 'Đã tắt cho trang này trong phần cài đặt',
+    popupOrdinaryContext: 'Vài tin nhắn ở đây giống dấu hiệu nguy hiểm, nhưng cả cuộc trò chuyện đến giờ vẫn giống một cuộc trò chuyện bình thường, nên chưa cảnh báo. Nếu thấy có gì không ổn, hãy tin cảm giác đó.',
     popupTruncated: 'Số tin nhắn ở đây chưa được kiểm tra hết: {count} (quá dài, hoặc quy tắc nhập thêm chạy quá chậm). Dấu hiệu nguy hiểm trong đó có thể bị bỏ sót.',
     popupPictures: 'Cuộc trò chuyện này đã hiện {count} ảnh đại diện khác nhau dưới cùng tên này: có thể ai đó đã lấy tên của nó. Báo cáo cho biết tin nhắn nào đến khi đang hiện ảnh nào.',
     popupPausedNote: 'Đã tạm dừng ở đây 1 giờ. Sau đó sẽ tự bật lại.',

@@ -28,6 +28,8 @@ export interface PopupModel {
   current: { level: RiskLevel; levelText: string; text: string; pattern: PatternSummary | null } | null;
   /** "3 messages here could not be checked completely…", when the open conversation's analysis was cut short. */
   truncatedText: string | null;
+  /** Warning signs were seen, but the conversation as a whole reads as ordinary (the context gate held the warning). */
+  ordinaryContextText: string | null;
   /**
    * "This chat was shown with 2 different profile pictures…", when the open conversation is stored under its name and
    * its header showed more than one picture (another chat may have taken its name: lib/storage/pictures.ts).
@@ -135,6 +137,7 @@ export function buildPopupModel(input: {
     host: url?.host ?? null,
     origin: url?.origin ?? null,
     current,
+    ordinaryContextText: current && input.tabState?.risk.ordinaryContext !== undefined ? t(language, 'popupOrdinaryContext') : null,
     truncatedText: current && input.tabState?.truncated ? t(language, 'popupTruncated', { count: input.tabState.truncated }) : null,
     picturesText: current ? picturesNote(language, input.conversations[input.tabState!.conversationKey]) : null,
     recent,

@@ -116,6 +116,7 @@ export const RiskSchema = z.object({
   categories: z.array(z.enum(CATEGORY_IDS)).max(12),
   reasons: z.array(RiskReasonSchema).max(50),
   pattern: ScriptProgressSchema.optional(),
+  ordinaryContext: z.number().min(0).max(1).optional(),
 });
 
 export const ConversationRefSchema = z.object({

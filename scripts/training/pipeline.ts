@@ -4,11 +4,12 @@
  * `trainScorer` on everything; `npm run eval` also calls it with one source left out at a time.
  */
 import { createEngine, type Engine } from '../../lib/engine';
+import { isAlertLevel, levelForScore } from '../../lib/engine/risk';
 import { decideMessage } from '../../lib/engine/combine';
-import { extractFeatures, HEADS, HEAD_INDEX, parseScorerData, SCORER_FORMAT, SCORER_VERSION, Scorer, type ScorerData, type ScorerThresholds } from '../../lib/engine/scorer';
+import { extractFeatures, HEADS, HEAD_INDEX, parseScorerData, SCORER_FORMAT, SCORER_VERSION, Scorer, type ContextData, type ContextTables, type ScorerData, type ScorerThresholds } from '../../lib/engine/scorer';
 import { CATEGORY_IDS } from '../../lib/engine/taxonomy';
-import { loadBundledRules } from '../../lib/node/rule-files';
-import { isPositive, stripDiacritics, type LabelledMessage } from '../corpus/load';
+import { loadBundledRules, loadBundledScripts } from '../../lib/node/rule-files';
+import { isPositive, stripDiacritics, type LabelledConversation, type LabelledMessage } from '../corpus/load';
 import { DEFAULT_TRAIN_OPTIONS, fitPlatt, quantize, toBase64, trainLogistic, uncalibratedScorer, type TrainingExample, type TrainOptions } from './logistic';
 
 let rulesEngine: Engine | undefined;
@@ -177,12 +178,121 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
   return pool[0].thresholds;
 }
 
+/**
+ * The conversation-context model (lib/engine/scorer.ts `ContextModel`). Chosen on calibration conversations
+ * (December 2026, scorer of 184 writers, gate at 0.2: 13 of 21 English and 12 of 25 Vietnamese look-alikes that
+ * alerted were held back, and no risky conversation): a window of 12 messages did as well as 20 and better than 8; 2^17 buckets
+ * as well as 2^18; real ordinary conversations as negatives helped Vietnamese a little.
+ */
+export const CONTEXT_OPTIONS = { bits: 17, window: 12, epochs: 6 };
+
+const contextFeatureCache = new Map<string, number[]>();
+function contextFeaturesOf(text: string): number[] {
+  let features = contextFeatureCache.get(text);
+  if (!features) {
+    features = extractFeatures(text).text;
+    contextFeatureCache.set(text, features);
+  }
+  return features;
+}
+
+/** The text features of messages `end - window + 1 … end`, one list (what the context model reads at `end`). */
+function windowFeatures(messages: ReadonlyArray<{ text: string }>, end: number, window: number): number[] {
+  const out: number[] = [];
+  for (let i = Math.max(0, end + 1 - window); i <= end; i++) for (const f of contextFeaturesOf(messages[i].text)) out.push(f);
+  return out;
+}
+
+/**
+ * Trains the context model: every place in a written risky conversation from its first risky message on is a 1; every
+ * place in a benign one (written look-alikes and real ordinary conversations) a 0; the places before a risky
+ * conversation turns are left out (they are ordinary, and they are not).
+ */
+export function trainContext(conversations: readonly LabelledConversation[], seed = DEFAULT_TRAIN_OPTIONS.seed): Omit<ContextTables, 'threshold'> {
+  const { bits, window, epochs } = CONTEXT_OPTIONS;
+  const examples: TrainingExample[] = [];
+  for (const c of conversations) {
+    for (let i = 0; i < c.messages.length; i++) {
+      if (c.risky && (c.firstRisky === null || i < c.firstRisky)) continue;
+      const targets = new Uint8Array(HEADS.length);
+      targets[0] = c.risky ? 1 : 0;
+      examples.push({ features: { text: windowFeatures(c.messages, i, window), textToken: [], rules: [], tokens: [] }, targets, weight: 1 });
+    }
+  }
+  const model = quantize(trainLogistic(examples, { ...DEFAULT_TRAIN_OPTIONS, riskyBits: bits, sharedBits: 8, epochs, seed }));
+  return { bits, window, bias: model.bias[0], scale: model.scale[0], weights: model.risky };
+}
+
+/**
+ * The context threshold: the highest (0.05 steps, at most 0.5) at which, in each language, the calibration
+ * conversations' gated alerts still catch every risky conversation the ungated ones catch but at most one
+ * (`CONTEXT_MAX_LOST`), with a median delay (in messages after the first risky one) no longer. Runs the engine with the
+ * scorer being trained. Why one: with 184 writers one English calibration conversation (a groomer arranging a bus
+ * trip, "dont bring anyone") reads as ordinary to the context model at every place; losing none would have meant
+ * no gate at all, and 19 of 188 English look-alikes alerted instead of 6.
+ */
+const CONTEXT_MAX_LOST = 1;
+
+export function chooseContextThreshold(scorer: Scorer, calibration: readonly LabelledConversation[]): number {
+  const context = scorer.context;
+  if (!context) return 0;
+  const engine = createEngine(loadBundledRules(), { scorer, scripts: loadBundledScripts() });
+  // Per conversation: the places where the ungated level alerts, with the context probability there and whether
+  // the level is critical (never held back).
+  const traces = calibration
+    .filter((c) => c.origin !== 'real')
+    .map((c) => {
+      const analyzer = engine.conversation();
+      const alerts: Array<{ at: number; p: number; critical: boolean }> = [];
+      const evidence = c.messages.map((m) => context.evidenceOf(contextFeaturesOf(m.text)));
+      c.messages.forEach((m, i) => {
+        const risk = analyzer.add({ id: String(i), from: m.from, text: m.text }).risk;
+        const level = levelForScore(risk.score, engine.preset);
+        if (isAlertLevel(level, engine.preset)) alerts.push({ at: i, p: context.probability(evidence.slice(Math.max(0, i + 1 - context.window), i + 1)), critical: level === 'critical' });
+      });
+      return { lang: c.lang, risky: c.risky, first: c.firstRisky ?? 0, alerts };
+    });
+  const outcome = (t: number, lang: string) => {
+    const delays: number[] = [];
+    for (const trace of traces) {
+      if (trace.lang !== lang || !trace.risky) continue;
+      const alert = trace.alerts.find((a) => a.critical || a.p >= t);
+      if (alert) delays.push(alert.at - trace.first);
+    }
+    delays.sort((a, b) => a - b);
+    return { caught: delays.length, median: delays.length ? delays[Math.floor((delays.length - 1) / 2)] : 0 };
+  };
+  const languages = [...new Set(traces.map((t) => t.lang))];
+  let chosen = 0;
+  for (let step = 1; step <= 10; step++) {
+    const t = step / 20;
+    const holds = languages.every((lang) => {
+      const gated = outcome(t, lang);
+      const ungated = outcome(0, lang);
+      return gated.caught >= ungated.caught - CONTEXT_MAX_LOST && gated.median <= ungated.median;
+    });
+    if (!holds) break;
+    chosen = t;
+  }
+  return chosen;
+}
+
 export interface TrainedScorer {
   data: ScorerData;
   scorer: Scorer;
 }
 
-export function trainScorer(train: readonly LabelledMessage[], calibration: readonly LabelledMessage[], options: TrainOptions = DEFAULT_TRAIN_OPTIONS, record: Record<string, unknown> = {}): TrainedScorer {
+/**
+ * `conversations`: the train and calibration conversations, for the context model (without them the scorer has none:
+ * the leave-sources-out folds measure messages only).
+ */
+export function trainScorer(
+  train: readonly LabelledMessage[],
+  calibration: readonly LabelledMessage[],
+  options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
+  record: Record<string, unknown> = {},
+  conversations?: { train: readonly LabelledConversation[]; calibration: readonly LabelledConversation[] },
+): TrainedScorer {
   const examples = [
     ...examplesOf(train, options.realWeight),
     ...plainCopiesOf(train, options.plainCopyWeight ?? 0, options.realWeight),
@@ -225,6 +335,14 @@ export function trainScorer(train: readonly LabelledMessage[], calibration: read
     riskyWeights: toBase64(model.risky),
     sharedWeights: toBase64(model.shared),
   };
+  if (conversations) {
+    const tables = trainContext(conversations.train, options.seed);
+    const ungated = new Scorer({ ...model, calibration: calibrationParams, thresholds, context: { ...tables, threshold: 0 } });
+    const threshold = chooseContextThreshold(ungated, conversations.calibration);
+    const context: ContextData = { bits: tables.bits, window: tables.window, bias: Math.round(tables.bias * 1e6) / 1e6, scale: tables.scale, threshold, weights: toBase64(tables.weights as Int8Array) };
+    data.context = context;
+    data.trainedOn = { ...data.trainedOn, conversations: { train: conversations.train.length, calibration: conversations.calibration.length } };
+  }
   // The scorer is read back from the data, so what is measured is exactly what ships.
   return { data, scorer: parseScorerData(data) };
 }

@@ -38,6 +38,14 @@ describe('popup model', () => {
     expect(buildPopupModel({ ...base, language: 'vi', tabState: { ...state, truncated: 3 } }).truncatedText).toMatch(/^Số tin nhắn ở đây chưa được kiểm tra hết: 3/);
   });
 
+  it('says when warning signs were seen but the conversation as a whole reads as ordinary (the context gate)', () => {
+    const held = { ...fakePolice.risk, level: 'low' as const, alert: false, ordinaryContext: 0.04 };
+    expect(buildPopupModel({ ...base, tabState: { conversationKey: fakePolice.key, risk: fakePolice.risk } }).ordinaryContextText).toBeNull();
+    const model = buildPopupModel({ ...base, tabState: { conversationKey: fakePolice.key, risk: held } });
+    expect(model.ordinaryContextText).toMatch(/^Some messages here look like warning signs, but the conversation as a whole reads like an ordinary one/);
+    expect(buildPopupModel({ ...base, language: 'vi', tabState: { conversationKey: fakePolice.key, risk: held } }).ordinaryContextText).toMatch(/^Vài tin nhắn ở đây giống dấu hiệu nguy hiểm/);
+  });
+
   it('says when the open chat, known only by its name, was shown with two different pictures (issue 15, point 7)', () => {
     const key = 'whatsapp:name:Mẹ';
     const message = (id: string, seenAt: number, picture: string) => ({ ...fakePolice.messages[0], id, seenAt, picture });

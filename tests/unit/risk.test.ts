@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationRiskTracker, SENSITIVITY_PRESETS } from '../../lib/engine/risk';
+import { ConversationRiskTracker, SENSITIVITY_PRESETS, type ContextGate } from '../../lib/engine/risk';
 import { levelRank, type CategoryId } from '../../lib/engine/taxonomy';
 import type { Direction, Finding } from '../../lib/engine/types';
 
@@ -86,5 +86,74 @@ describe('conversation risk', () => {
     const risk = run([['other', [finding('sexual', 4)]], ['other', [finding('threat', 4)]]]);
     expect(risk.reasons.map((r) => r.category)).toEqual(expect.arrayContaining(['sexual', 'threat']));
     expect(risk.reasons.every((r) => r.messageId && r.ruleId && r.contribution > 0)).toBe(true);
+  });
+});
+
+describe('conversation context gate', () => {
+  /** A context model that reads "party" as ordinary and "hotel" as risky: the probability is the share of risky words. */
+  const gate: ContextGate<{ risky: number; words: number }> = {
+    window: 3,
+    threshold: 0.5,
+    evidence: (text) => {
+      const words = text.split(/\s+/).filter(Boolean);
+      return { risky: words.filter((w) => w === 'hotel').length, words: words.length };
+    },
+    probability: (parts) => {
+      const risky = parts.reduce((n, p) => n + p.risky, 0);
+      const words = parts.reduce((n, p) => n + p.words, 0);
+      return words ? risky / words : 0;
+    },
+  };
+  const secrecy = finding('secrecy', 3);
+  const meeting = finding('meeting', 3);
+
+  function gated(messages: Array<[string, Finding[]]>, sensitivity: 'balanced' | 'relaxed' = 'balanced') {
+    const tracker = new ConversationRiskTracker(SENSITIVITY_PRESETS[sensitivity], [], gate);
+    return messages.map(([text, findings], i) => tracker.add({ id: String(i), from: 'other', text }, findings));
+  }
+
+  it('holds an alert back, just below the alert level, while the last messages read as ordinary', () => {
+    const risks = gated([['party party', [secrecy]], ['party', [meeting]]]);
+    const last = risks[risks.length - 1];
+    expect(last.score).toBeGreaterThanOrEqual(SENSITIVITY_PRESETS.balanced.thresholds.medium);
+    expect(last.alert).toBe(false);
+    expect(last.level).toBe('low');
+    expect(last.ordinaryContext).toBe(0);
+    // Relaxed alerts from "high": held back, the level is "medium".
+    const relaxed = gated([['party', [finding('secrecy', 4)]], ['party', [finding('meeting', 4)]], ['party', [finding('money', 4)]]], 'relaxed');
+    expect(relaxed[2].alert).toBe(false);
+    expect(relaxed[2].level).toBe('medium');
+  });
+
+  it('alerts as without the gate when the last messages read as risky', () => {
+    const risks = gated([['hotel', [secrecy]], ['hotel alone', [meeting]]]);
+    expect(risks[1].alert).toBe(true);
+    expect(risks[1].level).toBe('medium');
+    expect(risks[1].ordinaryContext).toBeUndefined();
+  });
+
+  it('lets a later message without findings release the alert, and never takes an alert back', () => {
+    const risks = gated([
+      ['party', [secrecy]],
+      ['party', [meeting]],
+      ['hotel hotel', []],
+      ['party party party', []],
+      ['party party party', []],
+    ]);
+    expect(risks.map((r) => r.alert)).toEqual([false, false, true, true, true]);
+  });
+
+  it('never holds back a finding of a rule the user imported', () => {
+    const tracker = new ConversationRiskTracker(SENSITIVITY_PRESETS.balanced, [], gate, (f) => f.ruleId === 'custom-meet');
+    const risk = tracker.add({ id: '1', from: 'other', text: 'party' }, [finding('meeting', 5, 'custom-meet')]);
+    expect(risk.alert).toBe(true);
+    const bundled = new ConversationRiskTracker(SENSITIVITY_PRESETS.balanced, [], gate, (f) => f.ruleId === 'custom-meet');
+    expect(bundled.add({ id: '1', from: 'other', text: 'party' }, [finding('meeting', 5, 'en-meet')]).alert).toBe(false);
+  });
+
+  it('never holds back a critical level', () => {
+    const risks = gated([['party', [finding('impersonation', 3)]], ['party', [finding('secrecy', 3)]], ['party', [finding('money', 3)]]]);
+    expect(risks[2].level).toBe('critical');
+    expect(risks[2].alert).toBe(true);
   });
 });

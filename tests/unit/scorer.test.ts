@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../lib/engine';
 import { combineFindings, decideMessage, DISCOUNT, modelWeight } from '../../lib/engine/combine';
 import { ConversationRiskTracker } from '../../lib/engine/risk';
-import { extractFeatures, HEADS, parseScorerData, Scorer, ScorerDataError, type ScorerData, type ScorerResult } from '../../lib/engine/scorer';
+import { ContextModel, extractFeatures, HEADS, parseScorerData, Scorer, ScorerDataError, type ScorerData, type ScorerResult } from '../../lib/engine/scorer';
 import type { Finding } from '../../lib/engine/types';
 import { loadBundledRules } from '../../lib/node/rule-files';
 import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
 import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
-import { chatCopiesOf, chatSpeak, examplesOf, featuresOf, plainCopiesOf, targetsOf } from '../../scripts/training/pipeline';
+import { chatCopiesOf, chatSpeak, examplesOf, featuresOf, plainCopiesOf, targetsOf, trainContext } from '../../scripts/training/pipeline';
+import type { LabelledConversation } from '../../scripts/corpus/load';
 
 const shippedText = readFileSync(SCORER_FILE, 'utf8');
 const shipped = JSON.parse(shippedText) as ScorerData;
@@ -23,6 +24,19 @@ describe('the shipped weights file', () => {
     expect(statSync(SCORER_FILE).size).toBeLessThanOrEqual(2 * 1024 * 1024);
     expect(shipped.trainedOn).toHaveProperty('train');
     expect(shipped.heads).toEqual([...HEADS]);
+  });
+
+  it('has a conversation-context model with its window and a threshold chosen on calibration', () => {
+    expect(shipped.context).toBeDefined();
+    expect(shipped.context?.window).toBeGreaterThan(1);
+    expect(shipped.context?.threshold).toBeGreaterThan(0);
+    expect(shipped.context?.threshold).toBeLessThanOrEqual(0.5);
+    expect(scorer.context?.window).toBe(shipped.context?.window);
+  });
+
+  it('reads a file without a context model (trained on messages alone): no context gate', () => {
+    const { context: _, ...withoutContext } = JSON.parse(shippedText) as ScorerData;
+    expect(parseScorerData(withoutContext).context).toBeUndefined();
   });
 
   it('has thresholds that are probabilities, the veto below the flag', () => {
@@ -47,6 +61,10 @@ describe('parseScorerData refuses a damaged file with the reason', () => {
     ['a table that is not base64', (d) => ({ ...d, sharedWeights: '***' }), /not base64/],
     ['missing thresholds', (d) => ({ ...d, thresholds: undefined }), /thresholds/],
     ['a string threshold', (d) => ({ ...d, thresholds: { ...(d.thresholds as object), flag: '0.5' } }), /thresholds/],
+    ['a context model that is not an object', (d) => ({ ...d, context: 7 }), /context must be an object/],
+    ['a context window of none', (d) => ({ ...d, context: { ...(d.context as object), window: 0 } }), /context.window/],
+    ['a context threshold above 1', (d) => ({ ...d, context: { ...(d.context as object), threshold: 2 } }), /context.threshold/],
+    ['a short context table', (d) => ({ ...d, context: { ...(d.context as object), weights: 'AAAA' } }), /context.weights has 3 weights/],
   ];
   for (const [name, damage, message] of cases) {
     it(name, () => {
@@ -144,6 +162,24 @@ describe('training', () => {
     expect(toBase64(a.shared)).toBe(toBase64(b.shared));
     const c = quantize(trainLogistic(examples(), { ...options, seed: 8 }));
     expect(toBase64(c.risky)).not.toBe(toBase64(a.risky));
+  });
+
+  it('trains the context model on places in conversations: risky ones from their first risky message, benign ones everywhere', () => {
+    const conversation = (id: string, risky: boolean, texts: string[], firstRisky: number | null): LabelledConversation => ({
+      id, lang: 'en', risky, script: 'grooming', firstRisky, source: 'test', origin: 'written', split: 'train',
+      messages: texts.map((text) => ({ from: 'other', text, categories: [], kind: 'benign' })),
+    });
+    const conversations: LabelledConversation[] = [];
+    for (let i = 0; i < 20; i++) {
+      conversations.push(conversation(`r${i}`, true, ['hi there', `nice game ${i}`, 'come to the motel alone', 'keep the camera on'], 2));
+      conversations.push(conversation(`b${i}`, false, ['hi there', `nice game ${i}`, 'surprise party at the motel', 'bring a cake'], null));
+    }
+    const tables = trainContext(conversations, 3);
+    expect(toBase64(trainContext(conversations, 3).weights as Int8Array)).toBe(toBase64(tables.weights as Int8Array));
+    const model = new ContextModel({ ...tables, threshold: 0.5 });
+    const read = (texts: string[]) => model.probability(texts.map((t) => model.evidence(t)));
+    expect(read(['hi there', 'come to the motel alone', 'keep the camera on'])).toBeGreaterThan(0.5);
+    expect(read(['hi there', 'surprise party at the motel', 'bring a cake'])).toBeLessThan(0.5);
   });
 
   it('learns which words make a message risky, and its category', () => {
@@ -304,6 +340,15 @@ describe('rules and scorer together', () => {
     real.add({ id: '1', from: 'other' }, [{ ...finding('en-a', 4), category: 'impersonation' }, finding('en-b', 4)]);
     expect(talk.current.alert).toBe(false);
     expect(real.current.score).toBeGreaterThan(talk.current.score + 3);
+  });
+
+  it('the context model reads a risky conversation as riskier than its ordinary look-alike', () => {
+    const context = scorer.context!;
+    const read = (texts: string[]) => context.probability(texts.map((t) => context.evidence(t)));
+    const party = read(['ok so the surprise party for mia is saturday', 'dont tell her, keep it secret', 'can u get her out of the house til 7', 'we are all chipping in for a gift']);
+    const police = read(['this is officer lee from the cybercrime police, your bank account is part of a money laundering case', 'do not tell anyone, not even your parents', 'go to a hotel alone and keep the video call on', 'transfer your savings to the safe account']);
+    expect(police).toBeGreaterThan(context.threshold);
+    expect(party).toBeLessThan(police);
   });
 
   it('the engine with the shipped scorer still runs every rule example it can, and flags a clear demand', () => {
