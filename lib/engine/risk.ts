@@ -13,9 +13,11 @@
  *   level      = thresholds of the sensitivity preset;
  *   context    = with a conversation-context model (scorer.ts `ContextModel`), a level that would alert but is
  *                below critical alerts only when the last messages, read together, look like a risky conversation;
- *                otherwise the level stays just below the alert and the risk says why (`ordinaryContext`). Once a
- *                conversation has alerted, the gate no longer applies; a finding of a rule the user imported is
- *                never held back.
+ *                otherwise the level stays just below the alert and the risk says why (`ordinaryContext`). The
+ *                other way round, a score of at least `EARLY_SHARE` of the alert threshold alerts at once when the
+ *                last messages read as clearly risky (≥ `confirm`; `riskyContext`): one cue in a conversation that
+ *                already looks like grooming is enough. Once a conversation has alerted, the gate no longer applies;
+ *                a finding of a rule the user imported is never held back.
  */
 import { isShownOnly } from './combine';
 import { leadingScript, stepsInMessage, type CompiledScript, type SeenStep } from './scripts';
@@ -28,7 +30,10 @@ import type { ConversationRisk, Direction, Finding, RiskReason } from './types';
  */
 export interface ContextGate<Evidence = unknown> {
   readonly window: number;
+  /** Below this probability an alert (below critical) is held back. */
   readonly threshold: number;
+  /** At or above this probability a score of `EARLY_SHARE` of the alert threshold alerts at once. */
+  readonly confirm: number;
   evidence(text: string): Evidence;
   probability(parts: readonly Evidence[]): number;
 }
@@ -61,6 +66,13 @@ const MAX_EVIDENCE = 400;
 /** Added per step seen of the script a conversation is named as: the script's progress is what makes it dangerous. */
 const STEP_BONUS = 2;
 const DAY_MS = 86_400_000;
+/**
+ * With the context model, the share of the alert level's score at which a conversation that reads as clearly risky
+ * alerts (balanced: 3 of 5, one cue of weight 3). Chosen on calibration conversations (December 2026): at 0.6 the
+ * median delay fell to 0 messages in English and 1 in Vietnamese (from 1 and 2) for one more look-alike alerted; at
+ * 0.7 or 0.8 the Vietnamese delay stayed at 2.
+ */
+export const EARLY_SHARE = 0.6;
 
 /** Categories a user can "comply" with: going along with these is what puts them in danger. */
 const COMPLIABLE: readonly CategoryId[] = ['secrecy', 'isolation', 'money', 'monitoring', 'sexual', 'meeting', 'platform_move', 'personal_info'];
@@ -273,11 +285,23 @@ export class ConversationRiskTracker {
     score = Math.round(score * 100) / 100;
     let level = levelForScore(score, this.preset);
     let ordinaryContext: number | undefined;
-    if (this.context && !this.alerted && isAlertLevel(level, this.preset) && level !== 'critical' && !this.evidence.some((item) => this.neverHeldBack(item.finding))) {
-      const p = this.contextProbability(this.context);
-      if (p < this.context.threshold) {
-        ordinaryContext = Math.round(p * 1000) / 1000;
-        level = RISK_LEVELS[Math.max(0, RISK_LEVELS.indexOf(this.preset.alertLevel) - 1)];
+    let riskyContext: number | undefined;
+    if (this.context && !this.alerted) {
+      const alertLevel = this.preset.alertLevel;
+      if (isAlertLevel(level, this.preset)) {
+        if (level !== 'critical' && !this.evidence.some((item) => this.neverHeldBack(item.finding))) {
+          const p = this.contextProbability(this.context);
+          if (p < this.context.threshold) {
+            ordinaryContext = Math.round(p * 1000) / 1000;
+            level = RISK_LEVELS[Math.max(0, RISK_LEVELS.indexOf(alertLevel) - 1)];
+          }
+        }
+      } else if (alertLevel !== 'none' && alertLevel !== 'low' && score >= EARLY_SHARE * this.preset.thresholds[alertLevel]) {
+        const p = this.contextProbability(this.context);
+        if (p >= this.context.confirm) {
+          riskyContext = Math.round(p * 1000) / 1000;
+          level = alertLevel;
+        }
       }
     }
     const alert = isAlertLevel(level, this.preset);
@@ -286,6 +310,7 @@ export class ConversationRiskTracker {
     const categories = [...otherEvidence.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
     const risk: ConversationRisk = { level, score, alert, categories, reasons: reasons.slice(0, 20) };
     if (ordinaryContext !== undefined) risk.ordinaryContext = ordinaryContext;
+    if (riskyContext !== undefined) risk.riskyContext = riskyContext;
     if (pattern) risk.pattern = pattern;
     return risk;
   }

@@ -68,6 +68,8 @@ export interface ContextData {
   scale: number;
   /** An alert below the critical level needs P(risky conversation) ≥ this (chosen on calibration conversations). */
   threshold: number;
+  /** At or above this, a score below the alert level alerts (risk.ts `EARLY_SHARE`); chosen on calibration too. */
+  confirm: number;
   /** Base64 of the int8 table (2^bits). */
   weights: string;
 }
@@ -345,10 +347,11 @@ function parseContextData(value: unknown): ContextTables {
   const c = value as Partial<ContextData>;
   if (typeof c.bits !== 'number' || !Number.isInteger(c.bits) || c.bits < 8 || c.bits > 22) throw new ScorerDataError('context.bits must be an integer from 8 to 22');
   if (typeof c.window !== 'number' || !Number.isInteger(c.window) || c.window < 1 || c.window > 100) throw new ScorerDataError('context.window must be an integer from 1 to 100');
-  const [bias, scale, threshold] = finiteArray([c.bias, c.scale, c.threshold], 3, 'context');
+  const [bias, scale, threshold, confirm] = finiteArray([c.bias, c.scale, c.threshold, c.confirm], 4, 'context');
   if (threshold < 0 || threshold > 1) throw new ScorerDataError('context.threshold must be from 0 to 1');
+  if (confirm < threshold || confirm > 1) throw new ScorerDataError('context.confirm must be from context.threshold to 1');
   if (typeof c.weights !== 'string') throw new ScorerDataError('context.weights missing');
-  return { bits: c.bits, window: c.window, bias, scale, threshold, weights: decodeInt8(c.weights, 2 ** c.bits, 'context.weights') };
+  return { bits: c.bits, window: c.window, bias, scale, threshold, confirm, weights: decodeInt8(c.weights, 2 ** c.bits, 'context.weights') };
 }
 
 /** The context model's tables: int8 weights as shipped, or floats while choosing its threshold. */
@@ -358,6 +361,7 @@ export interface ContextTables {
   bias: number;
   scale: number;
   threshold: number;
+  confirm: number;
   weights: ArrayLike<number>;
 }
 
@@ -386,6 +390,10 @@ export class ContextModel {
 
   get threshold(): number {
     return this.tables.threshold;
+  }
+
+  get confirm(): number {
+    return this.tables.confirm;
   }
 
   evidence(text: string): ContextEvidence {

@@ -87,6 +87,11 @@ export interface ConversationRisk {
    * conversation (the context model's probability, below its threshold): the level is held just below the alert.
    */
   ordinaryContext?: number;
+  /**
+   * Set when a score below the alert level alerted because the last messages, read together, look clearly like a
+   * risky conversation (the context model's probability, at or above its `confirm` threshold).
+   */
+  riskyContext?: number;
 }
 
 export interface EngineOptions {

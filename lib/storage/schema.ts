@@ -117,6 +117,7 @@ export const RiskSchema = z.object({
   reasons: z.array(RiskReasonSchema).max(50),
   pattern: ScriptProgressSchema.optional(),
   ordinaryContext: z.number().min(0).max(1).optional(),
+  riskyContext: z.number().min(0).max(1).optional(),
 });
 
 export const ConversationRefSchema = z.object({

@@ -4,7 +4,7 @@
  * `trainScorer` on everything; `npm run eval` also calls it with one source left out at a time.
  */
 import { createEngine, type Engine } from '../../lib/engine';
-import { isAlertLevel, levelForScore } from '../../lib/engine/risk';
+import { EARLY_SHARE, isAlertLevel, levelForScore } from '../../lib/engine/risk';
 import { decideMessage } from '../../lib/engine/combine';
 import { extractFeatures, HEADS, HEAD_INDEX, parseScorerData, SCORER_FORMAT, SCORER_VERSION, Scorer, type ContextData, type ContextTables, type ScorerData, type ScorerThresholds } from '../../lib/engine/scorer';
 import { CATEGORY_IDS } from '../../lib/engine/taxonomy';
@@ -208,7 +208,7 @@ function windowFeatures(messages: ReadonlyArray<{ text: string }>, end: number, 
  * place in a benign one (written look-alikes and real ordinary conversations) a 0; the places before a risky
  * conversation turns are left out (they are ordinary, and they are not).
  */
-export function trainContext(conversations: readonly LabelledConversation[], seed = DEFAULT_TRAIN_OPTIONS.seed): Omit<ContextTables, 'threshold'> {
+export function trainContext(conversations: readonly LabelledConversation[], seed = DEFAULT_TRAIN_OPTIONS.seed): Omit<ContextTables, 'threshold' | 'confirm'> {
   const { bits, window, epochs } = CONTEXT_OPTIONS;
   const examples: TrainingExample[] = [];
   for (const c of conversations) {
@@ -224,57 +224,78 @@ export function trainContext(conversations: readonly LabelledConversation[], see
 }
 
 /**
- * The context threshold: the highest (0.05 steps, at most 0.5) at which, in each language, the calibration
- * conversations' gated alerts still catch every risky conversation the ungated ones catch but at most one
- * (`CONTEXT_MAX_LOST`), with a median delay (in messages after the first risky one) no longer. Runs the engine with the
- * scorer being trained. Why one: with 184 writers one English calibration conversation (a groomer arranging a bus
- * trip, "dont bring anyone") reads as ordinary to the context model at every place; losing none would have meant
- * no gate at all, and 19 of 188 English look-alikes alerted instead of 6.
+ * The context model's two thresholds, both chosen on the calibration conversations with the scorer being trained.
+ * - `threshold` (holding back): the highest (0.05 steps, at most 0.5) at which, in each language, the gated alerts
+ *   still catch every risky conversation the ungated ones catch but at most one (`CONTEXT_MAX_LOST`), with a median
+ *   delay (in messages after the first risky one) no longer. Why one: with 184 writers one English calibration
+ *   conversation (a groomer arranging a bus trip, "dont bring anyone") reads as ordinary to the context model at
+ *   every place; losing none would have meant no gate at all, and 19 of 188 English look-alikes alerted instead of 6.
+ * - `confirm` (alerting early, risk.ts `EARLY_SHARE`): the lowest (0.1 steps from 0.3) at which, in each language,
+ *   at most one more look-alike (`CONTEXT_MAX_MORE_LOOKALIKES`) and no more real ordinary conversation alerts than with
+ *   `threshold` alone; 1 (never) when none does.
  */
 const CONTEXT_MAX_LOST = 1;
+const CONTEXT_MAX_MORE_LOOKALIKES = 1;
 
-export function chooseContextThreshold(scorer: Scorer, calibration: readonly LabelledConversation[]): number {
+export function chooseContextThresholds(scorer: Scorer, calibration: readonly LabelledConversation[]): { threshold: number; confirm: number } {
   const context = scorer.context;
-  if (!context) return 0;
+  if (!context) return { threshold: 0, confirm: 1 };
   const engine = createEngine(loadBundledRules(), { scorer, scripts: loadBundledScripts() });
-  // Per conversation: the places where the ungated level alerts, with the context probability there and whether
-  // the level is critical (never held back).
-  const traces = calibration
-    .filter((c) => c.origin !== 'real')
-    .map((c) => {
-      const analyzer = engine.conversation();
-      const alerts: Array<{ at: number; p: number; critical: boolean }> = [];
-      const evidence = c.messages.map((m) => context.evidenceOf(contextFeaturesOf(m.text)));
-      c.messages.forEach((m, i) => {
-        const risk = analyzer.add({ id: String(i), from: m.from, text: m.text }).risk;
-        const level = levelForScore(risk.score, engine.preset);
-        if (isAlertLevel(level, engine.preset)) alerts.push({ at: i, p: context.probability(evidence.slice(Math.max(0, i + 1 - context.window), i + 1)), critical: level === 'critical' });
-      });
-      return { lang: c.lang, risky: c.risky, first: c.firstRisky ?? 0, alerts };
+  const alertScore = engine.preset.thresholds[engine.preset.alertLevel as 'medium' | 'high' | 'critical'];
+  // Per conversation and place: whether the ungated level alerts there (and is critical, never held back), whether
+  // the score reaches the early share, and the context probability.
+  const traces = calibration.map((c) => {
+    const analyzer = engine.conversation();
+    const evidence = c.messages.map((m) => context.evidenceOf(contextFeaturesOf(m.text)));
+    const places = c.messages.map((m, i) => {
+      const risk = analyzer.add({ id: String(i), from: m.from, text: m.text }).risk;
+      const level = levelForScore(risk.score, engine.preset);
+      const p = context.probability(evidence.slice(Math.max(0, i + 1 - context.window), i + 1));
+      return { at: i, p, alert: isAlertLevel(level, engine.preset), critical: level === 'critical', early: risk.score >= EARLY_SHARE * alertScore };
     });
-  const outcome = (t: number, lang: string) => {
+    return { lang: c.lang, risky: c.risky, real: c.origin === 'real', first: c.firstRisky ?? 0, places };
+  });
+  const alertAt = (trace: (typeof traces)[number], t: number, confirm: number) =>
+    trace.places.find((x) => (x.alert && (x.critical || x.p >= t)) || (!x.alert && x.early && x.p >= confirm));
+  const outcome = (t: number, confirm: number, lang: string) => {
     const delays: number[] = [];
+    let lookalikes = 0;
+    let real = 0;
     for (const trace of traces) {
-      if (trace.lang !== lang || !trace.risky) continue;
-      const alert = trace.alerts.find((a) => a.critical || a.p >= t);
-      if (alert) delays.push(alert.at - trace.first);
+      if (trace.lang !== lang) continue;
+      const alert = alertAt(trace, t, confirm);
+      if (trace.real) real += alert ? 1 : 0;
+      else if (!trace.risky) lookalikes += alert ? 1 : 0;
+      else if (alert) delays.push(alert.at - trace.first);
     }
     delays.sort((a, b) => a - b);
-    return { caught: delays.length, median: delays.length ? delays[Math.floor((delays.length - 1) / 2)] : 0 };
+    return { caught: delays.length, median: delays.length ? delays[Math.floor((delays.length - 1) / 2)] : 0, lookalikes, real };
   };
   const languages = [...new Set(traces.map((t) => t.lang))];
-  let chosen = 0;
+  const NEVER = 1;
+  let threshold = 0;
   for (let step = 1; step <= 10; step++) {
     const t = step / 20;
     const holds = languages.every((lang) => {
-      const gated = outcome(t, lang);
-      const ungated = outcome(0, lang);
+      const gated = outcome(t, NEVER, lang);
+      const ungated = outcome(0, NEVER, lang);
       return gated.caught >= ungated.caught - CONTEXT_MAX_LOST && gated.median <= ungated.median;
     });
     if (!holds) break;
-    chosen = t;
+    threshold = t;
   }
-  return chosen;
+  let confirm = NEVER;
+  for (let step = 9; step >= 3; step--) {
+    const c = Math.max(threshold, step / 10);
+    const holds = languages.every((lang) => {
+      const early = outcome(threshold, c, lang);
+      const late = outcome(threshold, NEVER, lang);
+      return early.lookalikes <= late.lookalikes + CONTEXT_MAX_MORE_LOOKALIKES && early.real <= late.real;
+    });
+    if (!holds) break;
+    confirm = c;
+  }
+  return { threshold, confirm };
 }
 
 export interface TrainedScorer {
@@ -337,9 +358,9 @@ export function trainScorer(
   };
   if (conversations) {
     const tables = trainContext(conversations.train, options.seed);
-    const ungated = new Scorer({ ...model, calibration: calibrationParams, thresholds, context: { ...tables, threshold: 0 } });
-    const threshold = chooseContextThreshold(ungated, conversations.calibration);
-    const context: ContextData = { bits: tables.bits, window: tables.window, bias: Math.round(tables.bias * 1e6) / 1e6, scale: tables.scale, threshold, weights: toBase64(tables.weights as Int8Array) };
+    const ungated = new Scorer({ ...model, calibration: calibrationParams, thresholds, context: { ...tables, threshold: 0, confirm: 1 } });
+    const { threshold, confirm } = chooseContextThresholds(ungated, conversations.calibration);
+    const context: ContextData = { bits: tables.bits, window: tables.window, bias: Math.round(tables.bias * 1e6) / 1e6, scale: tables.scale, threshold, confirm, weights: toBase64(tables.weights as Int8Array) };
     data.context = context;
     data.trainedOn = { ...data.trainedOn, conversations: { train: conversations.train.length, calibration: conversations.calibration.length } };
   }

@@ -94,6 +94,7 @@ describe('conversation context gate', () => {
   const gate: ContextGate<{ risky: number; words: number }> = {
     window: 3,
     threshold: 0.5,
+    confirm: 0.9,
     evidence: (text) => {
       const words = text.split(/\s+/).filter(Boolean);
       return { risky: words.filter((w) => w === 'hotel').length, words: words.length };
@@ -149,6 +150,18 @@ describe('conversation context gate', () => {
     expect(risk.alert).toBe(true);
     const bundled = new ConversationRiskTracker(SENSITIVITY_PRESETS.balanced, [], gate, (f) => f.ruleId === 'custom-meet');
     expect(bundled.add({ id: '1', from: 'other', text: 'party' }, [finding('meeting', 5, 'en-meet')]).alert).toBe(false);
+  });
+
+  it('alerts early, from 60% of the alert score, when the last messages read as clearly risky, and says why', () => {
+    const early = gated([['hotel hotel', [secrecy]]]);
+    expect(early[0].score).toBe(3);
+    expect(early[0]).toMatchObject({ alert: true, level: 'medium', riskyContext: 1 });
+    // Risky enough to keep an alert (0.5) but not clearly risky (0.9): a score of 3 stays low.
+    const unsure = gated([['hotel party', [secrecy]]]);
+    expect(unsure[0]).toMatchObject({ alert: false, level: 'low' });
+    expect(unsure[0].riskyContext).toBeUndefined();
+    // Below 60% of the alert score, nothing alerts early.
+    expect(gated([['hotel hotel', [finding('secrecy', 2)]]])[0].alert).toBe(false);
   });
 
   it('never holds back a critical level', () => {

@@ -31,6 +31,8 @@ describe('the shipped weights file', () => {
     expect(shipped.context?.window).toBeGreaterThan(1);
     expect(shipped.context?.threshold).toBeGreaterThan(0);
     expect(shipped.context?.threshold).toBeLessThanOrEqual(0.5);
+    expect(shipped.context?.confirm).toBeGreaterThanOrEqual(shipped.context?.threshold ?? 0);
+    expect(shipped.context?.confirm).toBeLessThanOrEqual(1);
     expect(scorer.context?.window).toBe(shipped.context?.window);
   });
 
@@ -64,6 +66,7 @@ describe('parseScorerData refuses a damaged file with the reason', () => {
     ['a context model that is not an object', (d) => ({ ...d, context: 7 }), /context must be an object/],
     ['a context window of none', (d) => ({ ...d, context: { ...(d.context as object), window: 0 } }), /context.window/],
     ['a context threshold above 1', (d) => ({ ...d, context: { ...(d.context as object), threshold: 2 } }), /context.threshold/],
+    ['a confirming threshold below the holding one', (d) => ({ ...d, context: { ...(d.context as object), threshold: 0.5, confirm: 0.2 } }), /context.confirm/],
     ['a short context table', (d) => ({ ...d, context: { ...(d.context as object), weights: 'AAAA' } }), /context.weights has 3 weights/],
   ];
   for (const [name, damage, message] of cases) {
@@ -176,7 +179,7 @@ describe('training', () => {
     }
     const tables = trainContext(conversations, 3);
     expect(toBase64(trainContext(conversations, 3).weights as Int8Array)).toBe(toBase64(tables.weights as Int8Array));
-    const model = new ContextModel({ ...tables, threshold: 0.5 });
+    const model = new ContextModel({ ...tables, threshold: 0.5, confirm: 0.9 });
     const read = (texts: string[]) => model.probability(texts.map((t) => model.evidence(t)));
     expect(read(['hi there', 'come to the motel alone', 'keep the camera on'])).toBeGreaterThan(0.5);
     expect(read(['hi there', 'surprise party at the motel', 'bring a cake'])).toBeLessThan(0.5);

@@ -21,6 +21,8 @@ export interface ExpectedMessage {
   local?: string;
   /** A time printed without a day ("12:19"): today, or yesterday if that is still to come. */
   clock?: string;
+  /** The day header the message sits under, when the page shows one ("Today", "Hôm nay"): the clock is today's. */
+  day?: 'today';
 }
 
 export interface ExpectedConversation {
@@ -94,7 +96,7 @@ export function expectedMessage(message: ExpectedMessage, now: number): Extracte
     const [h, m] = message.clock.split(':').map(Number);
     const today = new Date(now);
     today.setHours(h, m, 0, 0);
-    ts = today.getTime() > now + 60_000 ? today.getTime() - 86_400_000 : today.getTime();
+    ts = message.day === 'today' || today.getTime() <= now + 60_000 ? today.getTime() : today.getTime() - 86_400_000;
   }
   const result: ExtractedMessage = { id: message.id ?? '', text: message.text, from: message.from };
   if (message.sender !== undefined) result.sender = message.sender;
