@@ -110,6 +110,9 @@ export function renderConversation(c: ScannedConversation, s: Style, topCount = 
     lines.push(`  ${i + 1}. ${formatTime(m.ts)}  ${s.bold(who)}${you}: ${snippet(top, s)}`);
     lines.push(`     ${s.dim('matched:')} ${matchedWords(top)}`);
   });
+  if (c.finalRisk.ordinaryContext !== undefined) {
+    lines.push('  Some messages look like warning signs, but the conversation as a whole reads like an ordinary one: no warning.');
+  }
   if (c.truncatedCount) lines.push(`  ${count(c.truncatedCount, 'message was', 'messages were')} too long to analyse completely.`);
   return lines.join('\n');
 }
