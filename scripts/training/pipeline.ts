@@ -227,7 +227,7 @@ export function trainContext(conversations: readonly LabelledConversation[], see
  * The context model's two thresholds, both chosen on the calibration conversations with the scorer being trained.
  * - `threshold` (holding back): the highest (0.05 steps, at most 0.5) at which, in each language, the gated alerts
  *   still catch every risky conversation the ungated ones catch but at most one (`CONTEXT_MAX_LOST`), with a median
- *   delay (in messages after the first risky one) no longer. Why one: with 184 writers one English calibration
+ *   delay (in messages after the first risky one) no longer. Why one: with 192 writers one English calibration
  *   conversation (a groomer arranging a bus trip, "dont bring anyone") reads as ordinary to the context model at
  *   every place; losing none would have meant no gate at all, and 19 of 188 English look-alikes alerted instead of 6.
  * - `confirm` (alerting early, risk.ts `EARLY_SHARE`): the lowest (0.1 steps from 0.3) at which, in each language,
