@@ -153,6 +153,11 @@ export class ConversationRiskTracker {
   private readonly recent: Array<{ text: string; evidence?: unknown }> = [];
   /** The conversation has alerted once: the context gate no longer holds it back. */
   private alerted = false;
+  /**
+   * The context probability at which the conversation alerted early, if it did: it stays read as risky, so a later
+   * score still at the early share keeps the alert (otherwise the next finding would take the warning back).
+   */
+  private alertedEarly: number | undefined;
 
   constructor(
     private readonly preset: SensitivityPreset = SENSITIVITY_PRESETS[DEFAULT_SENSITIVITY],
@@ -286,8 +291,14 @@ export class ConversationRiskTracker {
     let level = levelForScore(score, this.preset);
     let ordinaryContext: number | undefined;
     let riskyContext: number | undefined;
-    if (this.context && !this.alerted) {
-      const alertLevel = this.preset.alertLevel;
+    const alertLevel = this.preset.alertLevel;
+    const earlyScore = alertLevel !== 'none' && alertLevel !== 'low' && score >= EARLY_SHARE * this.preset.thresholds[alertLevel];
+    if (this.context && this.alerted) {
+      if (this.alertedEarly !== undefined && earlyScore && !isAlertLevel(level, this.preset)) {
+        riskyContext = this.alertedEarly;
+        level = alertLevel;
+      }
+    } else if (this.context) {
       if (isAlertLevel(level, this.preset)) {
         if (level !== 'critical' && !this.evidence.some((item) => this.neverHeldBack(item.finding))) {
           const p = this.contextProbability(this.context);
@@ -296,10 +307,10 @@ export class ConversationRiskTracker {
             level = RISK_LEVELS[Math.max(0, RISK_LEVELS.indexOf(alertLevel) - 1)];
           }
         }
-      } else if (alertLevel !== 'none' && alertLevel !== 'low' && score >= EARLY_SHARE * this.preset.thresholds[alertLevel]) {
+      } else if (earlyScore) {
         const p = this.contextProbability(this.context);
         if (p >= this.context.confirm) {
-          riskyContext = Math.round(p * 1000) / 1000;
+          riskyContext = this.alertedEarly = Math.round(p * 1000) / 1000;
           level = alertLevel;
         }
       }

@@ -164,6 +164,17 @@ describe('conversation context gate', () => {
     expect(gated([['hotel hotel', [finding('secrecy', 2)]]])[0].alert).toBe(false);
   });
 
+  it('keeps an early alert when later messages read as ordinary and a small finding comes in', () => {
+    const risks = gated([
+      ['hotel hotel', [secrecy]],
+      ['party party party', []],
+      ['party party party', [finding('age_probe', 1)]],
+    ]);
+    expect(risks.map((r) => r.alert)).toEqual([true, true, true]);
+    expect(risks[2]).toMatchObject({ level: 'medium', riskyContext: 1 });
+    expect(risks[2].score).toBeLessThan(SENSITIVITY_PRESETS.balanced.thresholds.medium);
+  });
+
   it('never holds back a critical level', () => {
     const risks = gated([['party', [finding('impersonation', 3)]], ['party', [finding('secrecy', 3)]], ['party', [finding('money', 3)]]]);
     expect(risks[2].level).toBe('critical');
