@@ -308,10 +308,6 @@ export function parseScorerData(value: unknown): Scorer {
   if (data.format !== SCORER_FORMAT) throw new ScorerDataError(`format must be "${SCORER_FORMAT}"`);
   if (data.version !== SCORER_VERSION) throw new ScorerDataError(`version ${String(data.version)} is not supported (expected ${SCORER_VERSION})`);
   if (!Array.isArray(data.heads) || data.heads.join() !== HEADS.join()) throw new ScorerDataError(`heads must be ${HEADS.join(', ')}`);
-  const bits = (x: unknown, what: string): number => {
-    if (typeof x !== 'number' || !Number.isInteger(x) || x < 8 || x > 22) throw new ScorerDataError(`${what} must be an integer from 8 to 22`);
-    return x;
-  };
   const riskyBits = bits(data.riskyBits, 'riskyBits');
   const sharedBits = bits(data.sharedBits, 'sharedBits');
   const bias = finiteArray(data.bias, HEADS.length, 'bias');
@@ -342,28 +338,26 @@ export function parseScorerData(value: unknown): Scorer {
   });
 }
 
+/** A hash table's size in bits, as a weights file gives it. */
+function bits(x: unknown, what: string): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 8 || x > 22) throw new ScorerDataError(`${what} must be an integer from 8 to 22`);
+  return x;
+}
+
 function parseContextData(value: unknown): ContextTables {
   if (typeof value !== 'object' || value === null) throw new ScorerDataError('context must be an object');
   const c = value as Partial<ContextData>;
-  if (typeof c.bits !== 'number' || !Number.isInteger(c.bits) || c.bits < 8 || c.bits > 22) throw new ScorerDataError('context.bits must be an integer from 8 to 22');
+  const contextBits = bits(c.bits, 'context.bits');
   if (typeof c.window !== 'number' || !Number.isInteger(c.window) || c.window < 1 || c.window > 100) throw new ScorerDataError('context.window must be an integer from 1 to 100');
   const [bias, scale, threshold, confirm] = finiteArray([c.bias, c.scale, c.threshold, c.confirm], 4, 'context');
   if (threshold < 0 || threshold > 1) throw new ScorerDataError('context.threshold must be from 0 to 1');
   if (confirm < threshold || confirm > 1) throw new ScorerDataError('context.confirm must be from context.threshold to 1');
   if (typeof c.weights !== 'string') throw new ScorerDataError('context.weights missing');
-  return { bits: c.bits, window: c.window, bias, scale, threshold, confirm, weights: decodeInt8(c.weights, 2 ** c.bits, 'context.weights') };
+  return { bits: contextBits, window: c.window, bias, scale, threshold, confirm, weights: decodeInt8(c.weights, 2 ** contextBits, 'context.weights') };
 }
 
-/** The context model's tables: int8 weights as shipped, or floats while choosing its threshold. */
-export interface ContextTables {
-  bits: number;
-  window: number;
-  bias: number;
-  scale: number;
-  threshold: number;
-  confirm: number;
-  weights: ArrayLike<number>;
-}
+/** The context model's tables: as stored, with the weights decoded. */
+export type ContextTables = Omit<ContextData, 'weights'> & { weights: ArrayLike<number> };
 
 /** What one message gives the context model: the sum of its text features' weights and their count. */
 export interface ContextEvidence {

@@ -186,15 +186,8 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
  */
 export const CONTEXT_OPTIONS = { bits: 17, window: 12, epochs: 6 };
 
-const contextFeatureCache = new Map<string, number[]>();
-function contextFeaturesOf(text: string): number[] {
-  let features = contextFeatureCache.get(text);
-  if (!features) {
-    features = extractFeatures(text).text;
-    contextFeatureCache.set(text, features);
-  }
-  return features;
-}
+/** A message's text features (those do not depend on the rules): read from the cache the scorer's training filled. */
+const contextFeaturesOf = (text: string): number[] => featuresOf(text).text;
 
 /** The text features of messages `end - window + 1 … end`, one list (what the context model reads at `end`). */
 function windowFeatures(messages: ReadonlyArray<{ text: string }>, end: number, window: number): number[] {
@@ -273,23 +266,25 @@ export function chooseContextThresholds(scorer: Scorer, calibration: readonly La
   };
   const languages = [...new Set(traces.map((t) => t.lang))];
   const NEVER = 1;
+  const ungated = new Map(languages.map((lang) => [lang, outcome(0, NEVER, lang)]));
   let threshold = 0;
   for (let step = 1; step <= 10; step++) {
     const t = step / 20;
     const holds = languages.every((lang) => {
       const gated = outcome(t, NEVER, lang);
-      const ungated = outcome(0, NEVER, lang);
-      return gated.caught >= ungated.caught - CONTEXT_MAX_LOST && gated.median <= ungated.median;
+      const before = ungated.get(lang)!;
+      return gated.caught >= before.caught - CONTEXT_MAX_LOST && gated.median <= before.median;
     });
     if (!holds) break;
     threshold = t;
   }
+  const gatedLate = new Map(languages.map((lang) => [lang, outcome(threshold, NEVER, lang)]));
   let confirm = NEVER;
   for (let step = 9; step >= 3; step--) {
     const c = Math.max(threshold, step / 10);
     const holds = languages.every((lang) => {
       const early = outcome(threshold, c, lang);
-      const late = outcome(threshold, NEVER, lang);
+      const late = gatedLate.get(lang)!;
       return early.lookalikes <= late.lookalikes + CONTEXT_MAX_MORE_LOOKALIKES && early.real <= late.real;
     });
     if (!holds) break;

@@ -5,50 +5,16 @@
  * warning and a badge on the risky conversation, none on the benign one, and a conversation switch without a page
  * load each way. Plus the generic adapter on a watched site, and the banner's actions by keyboard.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
 import type { ExtensionBrowser } from '../../scripts/support/extension-browser';
 import type { StoredMessage } from '../../lib/storage/schema';
-import { badgeText, bannerText, eventually, expect, ROOT, storedConversations, test } from './fixtures';
+import { expectedMessage, readExpected, readPage, type ExpectedMessage } from '../unit/sites-fixtures';
+import { badgeText, bannerText, eventually, expect, storedConversations, test } from './fixtures';
 
-const SITES = resolve(ROOT, 'tests/fixtures/sites');
 const APPS = ['whatsapp', 'telegram-k', 'telegram-a', 'discord', 'messenger', 'instagram', 'zalo'] as const;
 
-interface ExpectedMessage {
-  id: string | null;
-  from: 'self' | 'other';
-  sender?: string;
-  text: string;
-  ts?: number;
-  local?: string;
-  clock?: string;
-  /** The day header the message sits under, when the page shows one ("Today", "Hôm nay"). */
-  day?: 'today';
-}
-interface Expected {
-  app: string;
-  url: string;
-  initial: string;
-  conversations: Record<string, { id: string; title: string; url?: string; messages: ExpectedMessage[] }>;
-}
-
-const readExpected = (app: string): Expected => JSON.parse(readFileSync(resolve(SITES, app, 'expected.json'), 'utf8')) as Expected;
-const readPage = (app: string, file = 'index.html'): string => readFileSync(resolve(SITES, app, file), 'utf8');
-
-function expectedTs(message: ExpectedMessage): number | undefined {
-  if (message.ts !== undefined) return message.ts;
-  if (message.local) return Date.parse(message.local);
-  if (message.clock) {
-    const [h, m] = message.clock.split(':').map(Number);
-    const today = new Date();
-    today.setHours(h, m, 0, 0);
-    // Under a "Today" header the day is known; a bare clock time in the future is yesterday's (lib/sites/time.ts).
-    if (message.day === 'today') return today.getTime();
-    return today.getTime() > Date.now() + 60_000 ? today.getTime() - 86_400_000 : today.getTime();
-  }
-  return undefined;
-}
+/** When the extension stores an expected message (the unit tests' rule for bare clock times, resolved against now). */
+const expectedTs = (message: ExpectedMessage): number | undefined => expectedMessage(message, Date.now()).ts;
 
 /** Serve `html` for every request to the origin of `url` (the page, and anything it asks for). */
 async function serve(extension: ExtensionBrowser, url: string, pages: Record<string, string>, fallback: string): Promise<void> {

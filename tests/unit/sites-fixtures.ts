@@ -1,7 +1,7 @@
 /**
  * Loads the fixture pages of tests/fixtures/sites/ into happy-dom (no layout, no scripts) for extraction tests, and
- * turns their expected.json into what the adapters must return. Shared by the unit tests; the e2e tests read the
- * same expected.json (tests/e2e/sites-helpers.ts).
+ * turns their expected.json into what the adapters must return. Shared by the unit tests and the e2e site tests
+ * (tests/e2e/sites.spec.ts), so both resolve an expected message's time by the same rule.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
