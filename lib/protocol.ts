@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import { DISMISSAL_KINDS } from './storage/limits';
-import { RISK_LEVELS } from './engine/taxonomy';
+import { RISK_LEVELS, SENSITIVITIES } from './engine/taxonomy';
 import type { ConversationRisk, Finding } from './engine/types';
 import { MAX_AVATAR_CHARS, MAX_ID_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_REQUEST, MAX_REQUEST_CHARS, MAX_SENDER_CHARS } from './protocol-limits';
+import type { TimelinePoint } from './report/schema';
 import { ConversationRefSchema, type ContentSettings } from './storage/schema';
 
 export * from './protocol-limits';
@@ -84,6 +85,20 @@ export const DeleteConversationsSchema = z.strictObject({
   keys: z.union([z.literal('all'), z.array(z.string().min(1).max(400)).min(1).max(10_000)]),
 });
 
+/** Conversations per 'risk-timelines' request (each answer holds up to MAX_TIMELINE_POINTS points a conversation). */
+export const MAX_TIMELINE_KEYS = 200;
+
+/**
+ * From the report page only (an extension page, checked like 'delete-conversations'): the risk after each stored
+ * message of these conversations, worked out by the background's engine (script steps and the context model
+ * included, which the report page does not load), so the report's chart agrees with the warnings the user saw.
+ */
+export const RiskTimelinesSchema = z.strictObject({
+  type: z.literal('risk-timelines'),
+  keys: z.array(z.string().min(1).max(400)).min(1).max(MAX_TIMELINE_KEYS),
+  sensitivity: z.enum(SENSITIVITIES),
+});
+
 /**
  * From the chat launcher (entrypoints/chat-launcher.content.ts), on a site whose messages open without a page load:
  * the address just became a chat page, start the real content script in this frame. The background checks the
@@ -118,6 +133,7 @@ export const ProtocolMessageSchema = z.discriminatedUnion('type', [
   StartContentScriptSchema,
   GetContentSettingsSchema,
   RecordDismissalSchema,
+  RiskTimelinesSchema,
 ]);
 
 export type AnalyzeMessages = z.infer<typeof AnalyzeMessagesSchema>;
@@ -127,6 +143,7 @@ export type DeleteConversations = z.infer<typeof DeleteConversationsSchema>;
 export type StartContentScript = z.infer<typeof StartContentScriptSchema>;
 export type GetContentSettings = z.infer<typeof GetContentSettingsSchema>;
 export type RecordDismissal = z.infer<typeof RecordDismissalSchema>;
+export type RiskTimelines = z.infer<typeof RiskTimelinesSchema>;
 export type ProtocolMessage = z.infer<typeof ProtocolMessageSchema>;
 
 /** A message the background flagged, with its findings (offsets into the text as sent). */
@@ -151,4 +168,7 @@ export type AnalyzeResponse = { ok: true; analysis: MessageAnalysis } | { ok: tr
 /** The background's answer to 'get-content-settings': the settings in effect (the administrator's policy applied). */
 export type ContentSettingsResponse = { ok: true; settings: ContentSettings } | { ok: false; error: string };
 
-export type ProtocolResponse = { ok: true } | AnalyzeResponse | ContentSettingsResponse | { ok: false; error: string };
+/** The background's answer to 'risk-timelines': a timeline for each requested key that is stored. */
+export type RiskTimelinesResponse = { ok: true; timelines: Record<string, TimelinePoint[]> } | { ok: false; error: string };
+
+export type ProtocolResponse = { ok: true } | AnalyzeResponse | ContentSettingsResponse | RiskTimelinesResponse | { ok: false; error: string };

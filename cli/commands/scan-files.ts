@@ -44,7 +44,7 @@ import {
   type SenderStat,
 } from '../../lib/exports';
 import { pickLanguage, type UiLanguage } from '../../lib/i18n';
-import { buildReport, toCsv, toJson, toPrintableHtml } from '../../lib/report';
+import { buildReport, riskTimeline, toCsv, toJson, toPrintableHtml } from '../../lib/report';
 import { lastOption, type ParsedArgs } from '../args';
 import { checkWritableFolder, writeFilesAtomic } from '../atomic-write';
 import { cliEngine, parseSensitivity } from '../engine';
@@ -339,6 +339,8 @@ export async function runScanFiles(args: ParsedArgs, io: ScanIo): Promise<number
         generatorVersion: version(),
         contextMessages: DEFAULT_CONTEXT_MESSAGES,
         sensitivity,
+        // Recomputed with the engine's tracker (script steps, context model), as the scan read them.
+        timelines: new Map(flagged.map((c) => [c.key, riskTimeline(c, engine.riskTracker())])),
       });
       const rendered: Partial<Record<OutKind, string>> = {};
       for (const out of outs) {

@@ -12,6 +12,7 @@ import {
   buildReport,
   defaultTimeZone,
   filterConversations,
+  findingsOnlyTracker,
   formatTime,
   highlightPieces,
   isoTime,
@@ -34,7 +35,8 @@ import { allFindings, isFlagged, jsonSize, STORAGE_CAP_BYTES, type ConversationM
 import { keyedByName, numberedPictures, pictureNumber } from '../../lib/storage/pictures';
 import { deleteDismissals, loadConversations, loadDismissals, loadPinLock, loadSettings } from '../../lib/storage/items';
 import type { Dismissals, PinLock, Settings, StoredConversation, StoredMessage } from '../../lib/storage/schema';
-import type { DeleteConversations, ProtocolResponse } from '../../lib/protocol';
+import { MAX_TIMELINE_KEYS, type DeleteConversations, type ProtocolResponse, type RiskTimelines } from '../../lib/protocol';
+import type { TimelinePoint } from '../../lib/report/schema';
 
 interface PageState {
   language: UiLanguage;
@@ -52,6 +54,11 @@ interface PageState {
   /** `nameAll`: also hide the name in the other person's messages (changes their words: only when chosen). */
   redact: { name: boolean; names: string; nameAll: boolean; numbers: boolean; scope: 'self' | 'all' };
   status: string;
+  /**
+   * Risk timelines worked out by the background's engine (script steps and the context model included), by
+   * conversation key; `null` when it could not give one. Emptied whenever the stored data or settings are read again.
+   */
+  timelines: Map<string, TimelinePoint[] | null>;
 }
 
 let state!: PageState;
@@ -95,6 +102,7 @@ async function load(): Promise<void> {
     exportLanguage: previous?.exportLanguage ?? language,
     redact: previous?.redact ?? { name: false, names: ownNames(Object.values(conversations)).join(', '), nameAll: false, numbers: false, scope: 'self' },
     status: previous?.status ?? '',
+    timelines: new Map(),
   };
   for (const key of [...state.selected]) if (!conversations[key]) state.selected.delete(key);
   if (state.open && !conversations[state.open]) state.open = null;
@@ -235,8 +243,28 @@ function listSection(list: StoredConversation[]): HTMLElement {
 // ---------------------------------------------------------------------------------------------------------------
 // Conversation view
 
+/**
+ * Ask the background for the risk timelines of these conversations (those not asked for yet). Where it cannot give
+ * one, the page falls back to the timeline of the stored findings alone (`timelineOf`).
+ */
+async function fetchTimelines(keys: readonly string[]): Promise<void> {
+  const missing = keys.filter((key) => !state.timelines.has(key));
+  for (let start = 0; start < missing.length; start += MAX_TIMELINE_KEYS) {
+    const batch = missing.slice(start, start + MAX_TIMELINE_KEYS);
+    const asked = state.timelines;
+    for (const key of batch) asked.set(key, null);
+    const message: RiskTimelines = { type: 'risk-timelines', keys: batch, sensitivity: state.settings.sensitivity };
+    const response = await browser.runtime.sendMessage<RiskTimelines, ProtocolResponse | undefined>(message).catch(() => undefined);
+    if (response?.ok && 'timelines' in response) for (const [key, points] of Object.entries(response.timelines)) asked.set(key, points);
+  }
+}
+
+function timelineOf(conversation: StoredConversation): TimelinePoint[] {
+  return state.timelines.get(conversation.key) ?? riskTimeline(conversation, findingsOnlyTracker(state.settings.sensitivity));
+}
+
 function timelineChart(conversation: StoredConversation, marks: readonly StepMark[]): SVGSVGElement {
-  const points = riskTimeline(conversation, state.settings.sensitivity);
+  const points = timelineOf(conversation);
   const flagged = new Set(conversation.messages.flatMap((m, i) => (isFlagged(m) ? [i] : [])));
   const g = timelineGeometry(points, flagged, { sensitivity: state.settings.sensitivity, width: 560, height: 130, marks: marks.map((m) => m.messageIndex) });
   const peak = points.reduce<RiskLevel>((top, p) => (RISK_LEVELS.indexOf(p.level) > RISK_LEVELS.indexOf(top) ? p.level : top), 'none');
@@ -435,7 +463,10 @@ async function makeReport(): Promise<Report | null> {
     return null;
   }
   const { redact } = state;
+  await fetchTimelines(conversations.map((c) => c.key));
+  const timelines = new Map(conversations.map((c) => [c.key, timelineOf(c)]));
   return buildReport(conversations, {
+    timelines,
     language: state.exportLanguage,
     generator: 'extension',
     generatorVersion: browser.runtime.getManifest().version,
@@ -651,6 +682,14 @@ function draw(): void {
   const focused = focusKey(document.activeElement);
   const list = visible();
   if (!state.open && list.length) state.open = list[0].key;
+  const open = state.open;
+  if (open && state.conversations[open] && !state.timelines.has(open)) {
+    // Drawn now from the stored findings, again once the background's timeline arrives.
+    const asked = state.timelines;
+    void fetchTimelines([open]).then(() => {
+      if (state.timelines === asked && state.open === open && asked.get(open)) draw();
+    });
+  }
   const header = el(
     'header',
     { className: 'page-header' },

@@ -76,6 +76,8 @@ export interface AnalysisService {
   invalidate(): void;
   /** The tab was closed. */
   dropTab(tabId: number): void;
+  /** The engine the scans use (built on first use), for work on stored conversations ('risk-timelines'). */
+  engine(): Promise<Engine>;
   readonly diagnostics: AnalysisDiagnostics;
 }
 
@@ -253,6 +255,7 @@ export function createAnalysisService(deps: AnalysisDeps): AnalysisService {
     dropTab(tabId) {
       for (const slot of [...scans.keys()]) if (slot.startsWith(`${tabId}:`)) scans.delete(slot);
     },
+    engine: async () => (await currentEngine()).engine,
     diagnostics,
   };
 }

@@ -6,7 +6,10 @@
  */
 import { levelRank, type RiskLevel } from '../engine/taxonomy';
 import type { ConversationRisk } from '../engine/types';
+import { SENSITIVITY_PRESETS } from '../engine/risk';
 import { ProtocolMessageSchema, type ProtocolResponse } from '../protocol';
+import { riskTimeline } from '../report/build';
+import type { TimelinePoint } from '../report/schema';
 import { adapterFor } from '../sites';
 import { applyStoragePolicy, deleteConversations, jsonSize, markSaved, mergeScanReport, type ConversationMap, type ScanReport } from '../storage/conversations';
 import { compactReport } from '../storage/excerpt';
@@ -116,6 +119,8 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
       })
     : null;
 
+  const fromExtensionPage = (sender: MessageSender): boolean => !!deps.extensionPageUrl && !!sender.url?.startsWith(deps.extensionPageUrl);
+
   async function handle(raw: unknown, sender: MessageSender): Promise<ProtocolResponse> {
     if (sender.id !== deps.extensionId) return { ok: false, error: 'unknown sender' };
     const tabId = sender.tab?.id;
@@ -146,9 +151,22 @@ export function createMessageHandler(deps: BackgroundDeps): MessageHandler {
       }
       case 'delete-conversations': {
         // Deleting evidence is for the report page, never for a content script running inside a chat page.
-        if (!deps.extensionPageUrl || !sender.url?.startsWith(deps.extensionPageUrl)) return { ok: false, error: 'not allowed from this sender' };
+        if (!fromExtensionPage(sender)) return { ok: false, error: 'not allowed from this sender' };
         await serialised(async () => deps.saveConversations(deleteConversations(await deps.loadConversations(), message.keys)));
         return { ok: true };
+      }
+      case 'risk-timelines': {
+        // Stored evidence is for the extension's own pages only.
+        if (!fromExtensionPage(sender)) return { ok: false, error: 'not allowed from this sender' };
+        if (!analysis) return { ok: false, error: 'no analysis' };
+        const engine = await analysis.engine();
+        const stored = await serialised(() => deps.loadConversations());
+        const timelines: Record<string, TimelinePoint[]> = {};
+        for (const key of message.keys) {
+          if (!Object.hasOwn(stored, key)) continue;
+          timelines[key] = riskTimeline(stored[key], engine.riskTracker(SENSITIVITY_PRESETS[message.sensitivity]));
+        }
+        return { ok: true, timelines };
       }
       case 'get-content-settings': {
         if (!deps.contentSettings) return { ok: false, error: 'no settings' };

@@ -103,6 +103,12 @@ export interface Engine {
   analyze(text: string): Finding[];
   /** A fresh tracker for one conversation. */
   conversation(): ConversationAnalyzer;
+  /**
+   * A risk tracker as `conversation()` uses (scripts, the context model, the user's imported rules never held back),
+   * to be fed findings already made: a report recomputes a stored conversation's risk after each message with it, so
+   * its timeline agrees with what the user was shown. `preset`: another sensitivity than the engine's.
+   */
+  riskTracker(preset?: SensitivityPreset): ConversationRiskTracker;
 }
 
 export class RuleCompileError extends Error {
@@ -212,6 +218,7 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     problems: compiled.problems,
     ruleCount: compiled.rules.length,
     analyze: (text) => analyzeMessage(text, 'other').findings,
+    riskTracker: (other = preset) => new ConversationRiskTracker(other, scripts, scorer?.context, (f) => isUserRule(f.ruleId)),
     conversation() {
       const tracker = new ConversationRiskTracker(preset, scripts, scorer?.context, (f) => isUserRule(f.ruleId));
       let previous: PreviousMessage | undefined;

@@ -39,6 +39,12 @@ export interface BuildReportOptions {
   redaction?: RedactionOptions | null;
   /** Sensitivity the risk timeline is recomputed with (default balanced). */
   sensitivity?: Sensitivity;
+  /**
+   * Risk timelines by conversation key, worked out where the engine is (`riskTimeline` with `Engine.riskTracker`: the
+   * background for the report page, the CLI's own engine). A conversation without one gets the timeline of its stored
+   * findings alone, which leaves out the script steps and the context model.
+   */
+  timelines?: ReadonlyMap<string, TimelinePoint[]>;
   /** IANA time zone for the printable report (default: this computer's). */
   timeZone?: string;
   /** Report time in ms (default now); tests pass a fixed value. */
@@ -82,23 +88,33 @@ export function selectContext(messages: readonly Pick<StoredMessage, 'findings' 
 export const MAX_TIMELINE_POINTS = 400;
 
 /**
- * The conversation's risk after each stored message, recomputed from the stored findings. Long conversations (a
+ * The conversation's risk after each stored message, recomputed from the stored findings with `tracker`: the engine's
+ * (`Engine.riskTracker`, which also reads the script steps and the context model from the texts, as when the messages
+ * were first read), else one that reads the findings alone at the balanced sensitivity. Long conversations (a
  * 100,000-message chat export) are sampled evenly down to about MAX_TIMELINE_POINTS, always keeping the first, the
  * last and every flagged message.
  */
-export function riskTimeline(conversation: Pick<StoredConversation, 'messages'>, sensitivity: Sensitivity = 'balanced', maxPoints = MAX_TIMELINE_POINTS): TimelinePoint[] {
-  const tracker = new ConversationRiskTracker(SENSITIVITY_PRESETS[sensitivity]);
+export function riskTimeline(
+  conversation: Pick<StoredConversation, 'messages'>,
+  tracker: ConversationRiskTracker = findingsOnlyTracker('balanced'),
+  maxPoints = MAX_TIMELINE_POINTS,
+): TimelinePoint[] {
   const count = conversation.messages.length;
   const step = Math.max(1, Math.ceil(count / Math.max(1, maxPoints)));
   const points: TimelinePoint[] = [];
   conversation.messages.forEach((message, index) => {
     const findings = allFindings(message);
-    const risk = tracker.add({ id: message.id, from: message.from, ts: message.ts }, findings);
+    const risk = tracker.add({ id: message.id, from: message.from, ts: message.ts, text: message.text }, findings);
     if (index % step === 0 || index === count - 1 || findings.length > 0) {
       points.push({ messageIndex: index, at: isoTime(message.ts ?? message.seenAt), score: risk.score, level: risk.level });
     }
   });
   return points;
+}
+
+/** A tracker of the stored findings alone (no script steps, no context model): where no engine is at hand. */
+export function findingsOnlyTracker(sensitivity: Sensitivity = 'balanced'): ConversationRiskTracker {
+  return new ConversationRiskTracker(SENSITIVITY_PRESETS[sensitivity]);
 }
 
 function highest(levels: Iterable<RiskLevel>): RiskLevel {
@@ -268,7 +284,7 @@ async function buildConversation(conversation: StoredConversation, options: Buil
     ...(conversation.overBudget?.messages ? { notKept: { messages: conversation.overBudget.messages, since: isoTime(conversation.overBudget.since) ?? EPOCH } } : {}),
     omittedMessageCount: conversation.messages.length - messages.length,
     messages,
-    timeline: riskTimeline(conversation, options.sensitivity),
+    timeline: options.timelines?.get(conversation.key) ?? riskTimeline(conversation, findingsOnlyTracker(options.sensitivity)),
   };
 }
 

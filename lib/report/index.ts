@@ -10,7 +10,7 @@
  *
  * Input: StoredConversation (lib/storage/schema.ts). File names: `reportFileName(report, 'json' | 'csv' | 'html')`.
  */
-export { buildReport, defaultTimeZone, isoTime, MAX_TIMELINE_POINTS, reportContentHash, riskTimeline, selectContext, type BuildReportOptions } from './build';
+export { buildReport, defaultTimeZone, findingsOnlyTracker, isoTime, MAX_TIMELINE_POINTS, reportContentHash, riskTimeline, selectContext, type BuildReportOptions } from './build';
 export { CSV_COLUMNS, CSV_FORMAT, parseCsv, safeCell, toCsv, unsafeCell } from './csv';
 export { escapeHtml, HTML_FORMAT, reportFileName, timelineSvg, toPrintableHtml, type PrintableOptions } from './html';
 export { filterConversations, hasEvidence, matchesFilter, ownNames, type ConversationFilter } from './filter';

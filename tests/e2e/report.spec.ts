@@ -84,6 +84,8 @@ test('a flagged conversation goes from the popup to the report page, exports and
   expect(conversation.participants.map((p) => p.name)).toEqual(expect.arrayContaining(['Lan', 'Cán bộ Minh']));
   expect(parsed.settings.contextMessages).toBe(2);
   expect(parsed.generator.kind).toBe('extension');
+  // The chart is recomputed by the background's engine (script steps, context model): it ends at the stored risk.
+  expect(conversation.timeline.at(-1)).toMatchObject({ score: conversation.score, level: conversation.level });
   const schema = JSON.parse(readFileSync(resolve(ROOT, 'docs/report-schema.json'), 'utf8')) as { properties: Record<string, unknown> };
   expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(parsed).sort());
 

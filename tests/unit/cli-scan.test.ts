@@ -91,6 +91,11 @@ describe('scan: the project\'s risky samples', () => {
     const intro = conversation.messages.find((m) => m.id === 'L4');
     expect(intro).toMatchObject({ from: 'other', sender: 'Đại úy Hùng', sentAt: new Date(2025, 2, 12, 19, 4).toISOString(), flagged: true });
     expect(conversation.messages.filter((m) => m.sender === 'Hà').every((m) => m.from === 'self')).toBe(true);
+    // The chart is recomputed with the scan's engine (script steps, context model): it ends at the risk stated, up to
+    // the time decay of the messages the scan did not keep (from the stored findings alone it ended ~10 points lower).
+    const last = conversation.timeline.at(-1)!;
+    expect(last.level).toBe(conversation.level);
+    expect(Math.abs(last.score - conversation.score)).toBeLessThan(0.01 * conversation.score);
     expect((await verifyReport(readFileSync(out, 'utf8'), out)).ok).toBe(true);
   });
 

@@ -4,6 +4,7 @@
  * engine is tested on its own (matcher, rules, eval).
  */
 import type { ConversationAnalyzer, Engine } from '../../lib/engine';
+import { ConversationRiskTracker, SENSITIVITY_PRESETS } from '../../lib/engine/risk';
 import type { RiskLevel } from '../../lib/engine/taxonomy';
 import type { ConversationRisk, Finding } from '../../lib/engine/types';
 
@@ -34,6 +35,8 @@ export function fakeEngine(options: FakeEngineOptions): Engine {
     problems: [],
     ruleCount: 1,
     analyze: () => [],
+    // The real tracker of the stored findings: the tests of reports recompute timelines with it.
+    riskTracker: (preset = SENSITIVITY_PRESETS.balanced) => new ConversationRiskTracker(preset),
     conversation(): ConversationAnalyzer {
       let risk: ConversationRisk = { level: 'none', score: 0, alert: false, categories: [], reasons: [] };
       return {

@@ -6,6 +6,7 @@ import {
   parseCsv,
   ReportSchema,
   safeCell,
+  findingsOnlyTracker,
   riskTimeline,
   selectContext,
   timelineGeometry,
@@ -61,7 +62,7 @@ describe('buildReport', () => {
 
   it('samples the risk timeline of long conversations, keeping flagged messages, and lays the chart out by position', () => {
     const messages = Array.from({ length: 5000 }, (_, i) => ({ ...fakePolice.messages[i === 4321 ? 4 : 0], id: `m${i}`, ts: i * 1000, seenAt: i * 1000 }));
-    const timeline = riskTimeline({ messages }, 'balanced', 100);
+    const timeline = riskTimeline({ messages }, findingsOnlyTracker('balanced'), 100);
     expect(timeline.length).toBeLessThanOrEqual(102);
     expect(timeline.map((p) => p.messageIndex)).toEqual(expect.arrayContaining([0, 4321, 4999]));
     const geometry = timelineGeometry(timeline, new Set([4321]), { width: 500, height: 100 });
