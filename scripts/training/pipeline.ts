@@ -129,8 +129,8 @@ interface Candidate {
 }
 
 /**
- * Thresholds that keep precision ≥ 0.90 on written calibration text and flag ≤ 0.8% of the real calibration lines
- * of each language (Vietnamese also typed without diacritics),
+ * Thresholds that keep precision ≥ 0.90 on the written calibration text of each language and flag ≤ 0.8% of the real
+ * calibration lines of each language (Vietnamese also typed without diacritics),
  * with the best recall; when none does, the best F1. (A missed warning sign costs a teen more than a shown one
  * that turns out harmless, and a single flagged line alone does not raise the alert: see risk.ts.) Every candidate
  * is judged by the decision the engine really makes (combine.ts `decideMessage`) with its own thresholds. `veto` and
@@ -148,7 +148,7 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
   const scored = (list: readonly LabelledMessage[], view: (text: string) => string = (text) => text) =>
     list.map((m) => {
       const { features, ruleWeights } = analysisOf(view(m.text));
-      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights, from: m.from };
+      return { positive: isPositive(m), result: scorer.scoreFeatures(features), ruleWeights, from: m.from, lang: m.lang };
     });
   const writtenScored = scored(written);
   // The limit on real lines holds in each language, and for Vietnamese also typed without diacritics: a pooled rate
@@ -160,15 +160,22 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
     const settings = shares.flatMap((veto) => shares.filter((strong) => strong <= veto).flatMap((strong) => [flag, 0.5, 0.6, 0.7, 0.8].filter((d) => d <= flag).map((d) => [veto, strong, d] as const)));
     for (const [vetoShare, strongShare, disclosureFlag] of settings) {
       const thresholds: ScorerThresholds = { flag, veto: round(flag * vetoShare), strongVeto: round(flag * strongShare), category: 0.5, talk: 0.5, disclosure: 0.5, disclosureFlag };
-      let tp = 0, fp = 0, fn = 0;
+      let tp = 0, fn = 0;
+      const byLanguage = new Map<string, { tp: number; fp: number }>();
       for (const s of writtenScored) {
         const flagged = decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged;
-        if (flagged && s.positive) tp++;
-        else if (flagged) fp++;
+        let counts = byLanguage.get(s.lang);
+        if (!counts) byLanguage.set(s.lang, (counts = { tp: 0, fp: 0 }));
+        if (flagged && s.positive) {
+          tp++;
+          counts.tp++;
+        } else if (flagged) counts.fp++;
         else if (s.positive) fn++;
       }
+      // Precision holds in each language (the targets are per language): pooled, the larger set could hide the other.
+      const precision = Math.min(...[...byLanguage.values()].map((c) => c.tp / Math.max(1, c.tp + c.fp)));
       const realRates = realGroups.map((group) => group.filter((s) => decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged).length / group.length);
-      candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision: tp / Math.max(1, tp + fp), realRate: Math.max(0, ...realRates) });
+      candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision, realRate: Math.max(0, ...realRates) });
     }
   }
   const acceptable = candidates.filter((c) => c.precision >= MIN_CALIBRATION_PRECISION && c.realRate <= MAX_REAL_RATE);
@@ -223,6 +230,7 @@ export function trainContext(conversations: readonly LabelledConversation[], see
  *   delay (in messages after the first risky one) no longer. Why one: with 192 writers one English calibration
  *   conversation (a groomer arranging a bus trip, "dont bring anyone") reads as ordinary to the context model at
  *   every place; losing none would have meant no gate at all, and 19 of 188 English look-alikes alerted instead of 6.
+ *   With 224 writers a second one of that writer (a controlling boyfriend) reads 0.08, so the threshold fell to 0.05.
  * - `confirm` (alerting early, risk.ts `EARLY_SHARE`): the lowest (0.1 steps from 0.3) at which, in each language,
  *   at most one more look-alike (`CONTEXT_MAX_MORE_LOOKALIKES`) and no more real ordinary conversation alerts than with
  *   `threshold` alone; 1 (never) when none does.
