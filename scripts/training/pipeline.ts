@@ -173,7 +173,8 @@ export function chooseThresholds(scorer: Scorer, calibration: readonly LabelledM
         else if (s.positive) fn++;
       }
       // Precision holds in each language (the targets are per language): pooled, the larger set could hide the other.
-      const precision = Math.min(...[...byLanguage.values()].map((c) => c.tp / Math.max(1, c.tp + c.fp)));
+      // A language with nothing flagged has no false alarm (its recall is what suffers).
+      const precision = Math.min(...[...byLanguage.values()].map((c) => (c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp))));
       const realRates = realGroups.map((group) => group.filter((s) => decideMessage(s.result, s.ruleWeights, thresholds, 1, s.from).flagged).length / group.length);
       candidates.push({ thresholds, recall: tp / Math.max(1, tp + fn), precision, realRate: Math.max(0, ...realRates) });
     }

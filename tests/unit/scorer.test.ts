@@ -12,7 +12,7 @@ import type { Finding } from '../../lib/engine/types';
 import { loadBundledRules } from '../../lib/node/rule-files';
 import { loadShippedScorer, SCORER_FILE } from '../../lib/node/scorer-file';
 import { fitPlatt, quantize, toBase64, trainLogistic, type TrainingExample } from '../../scripts/training/logistic';
-import { chatCopiesOf, chatSpeak, examplesOf, featuresOf, plainCopiesOf, targetsOf, trainContext } from '../../scripts/training/pipeline';
+import { chatCopiesOf, chatSpeak, chooseThresholds, examplesOf, featuresOf, plainCopiesOf, targetsOf, trainContext } from '../../scripts/training/pipeline';
 import type { LabelledConversation } from '../../scripts/corpus/load';
 
 const shippedText = readFileSync(SCORER_FILE, 'utf8');
@@ -127,6 +127,27 @@ describe('training', () => {
       return { features: extractFeatures(text), targets: targetsOf({ kind: risky ? 'risky' : 'benign', categories: risky ? ['secrecy'] : [] }), weight: 1 };
     });
   const options = { riskyBits: 12, sharedBits: 10, epochs: 3, learningRate: 0.2, l2: 1e-6, seed: 7, realWeight: 1 };
+
+  it('chooses message thresholds that keep calibration precision in each language, not only pooled', () => {
+    // A stand-in scorer: English warning signs at 0.9 and 0.7, two English false alarms at 0.7, forty Vietnamese
+    // warning signs at 0.7. Pooled, a flag at 0.7 keeps precision at 50 / 52; English alone would be at 10 / 12.
+    const lines: Array<{ text: string; lang: 'en' | 'vi'; positive: boolean; p: number }> = [
+      ...Array.from({ length: 5 }, (_, i) => ({ text: `zq en sure ${i}`, lang: 'en' as const, positive: true, p: 0.9 })),
+      ...Array.from({ length: 5 }, (_, i) => ({ text: `zq en unsure ${i}`, lang: 'en' as const, positive: true, p: 0.7 })),
+      ...Array.from({ length: 2 }, (_, i) => ({ text: `zq en benign ${i}`, lang: 'en' as const, positive: false, p: 0.7 })),
+      ...Array.from({ length: 40 }, (_, i) => ({ text: `zq vi chac ${i}`, lang: 'vi' as const, positive: true, p: 0.7 })),
+    ];
+    const byFeatures = new Map(lines.map((l) => [featuresOf(l.text), l.p]));
+    const result = (p: number): ScorerResult => ({ risky: p, categories: {} as ScorerResult['categories'], talk: 0, disclosure: 0, named: [], flagged: false });
+    const standIn = { scoreFeatures: (features: unknown) => result(byFeatures.get(features as ReturnType<typeof featuresOf>) ?? 0) } as unknown as Scorer;
+    const calibration = lines.map((l) => ({ text: l.text, lang: l.lang, categories: l.positive ? (['secrecy'] as const).slice() : [], kind: l.positive ? ('risky' as const) : ('benign' as const), from: 'other' as const, source: 's', origin: 'written' as const, split: 'calibration' as const }));
+    const chosen = chooseThresholds(standIn, calibration);
+    // Only a flag above 0.7 keeps English precision at 0.90: the English false alarms (and the unsure lines) go.
+    expect(chosen.flag).toBeGreaterThan(0.7);
+    // With the English false alarms gone, the lower flag is chosen again (most recall).
+    const fair = calibration.filter((m) => !m.text.startsWith('zq en benign'));
+    expect(chooseThresholds(standIn, fair).flag).toBeLessThanOrEqual(0.7);
+  });
 
   it('weighs a real ordinary line by the option, a written line by one', () => {
     const line = (origin: 'real' | 'written') => ({ text: 'see you at school', lang: 'en' as const, categories: [], kind: 'benign' as const, from: 'other' as const, source: 's', origin, split: 'train' as const });
