@@ -209,6 +209,13 @@ export class ConversationRiskTracker {
       this.stale = true;
       this.version++;
     }
+    // While the context gate has not let an alert through, it decides after every message, as when each message is
+    // read on its own: a page scan adds a whole history before it asks, and an alert the gate gave on the way (early,
+    // or released) must stay given. Only then: a conversation without evidence, or already alerted, stays lazy.
+    if (this.stale && this.context && !this.alerted && this.evidence.length > 0) {
+      this.risk = this.compute();
+      this.stale = false;
+    }
   }
 
   /** The context model's probability that the last messages are a risky conversation. */

@@ -175,6 +175,22 @@ describe('conversation context gate', () => {
     expect(risks[2].score).toBeLessThan(SENSITIVITY_PRESETS.balanced.thresholds.medium);
   });
 
+  it('decides after every message when a page scan adds many before it asks, as when each is read on its own', () => {
+    const histories: Array<Array<[string, Finding[]]>> = [
+      // An early alert, then ordinary messages: at the end alone, the last messages read as ordinary.
+      [['hotel hotel', [secrecy]], ['party party party', []], ['party party party', [finding('age_probe', 1)]]],
+      // Held back, released by a risky message, then ordinary again.
+      [['party', [secrecy]], ['party', [meeting]], ['hotel hotel', []], ['party party party', []], ['party party party', []]],
+    ];
+    for (const history of histories) {
+      const batch = new ConversationRiskTracker(SENSITIVITY_PRESETS.balanced, [], gate);
+      history.forEach(([text, findings], i) => batch.addLater({ id: String(i), from: 'other', text }, findings));
+      const oneByOne = gated(history).at(-1)!;
+      expect(oneByOne.alert).toBe(true);
+      expect(batch.current).toEqual(oneByOne);
+    }
+  });
+
   it('never holds back a critical level', () => {
     const risks = gated([['party', [finding('impersonation', 3)]], ['party', [finding('secrecy', 3)]], ['party', [finding('money', 3)]]]);
     expect(risks[2].level).toBe('critical');
