@@ -87,15 +87,23 @@ export function stepsInMessage(scripts: readonly CompiledScript[], text: string,
 
 /**
  * The script a conversation follows, if any: among the scripts with `named_after` steps seen including a key step,
- * the one with most key steps seen (they tell scripts apart: a hotel room is a step of more than one), then the
- * largest share of its steps seen. Ties go to the script listed first.
+ * seen in at least two messages, the one with most key steps seen (they tell scripts apart: a hotel room is a step of
+ * more than one), then the largest share of its steps seen. Ties go to the script listed first. Two messages: one
+ * message is one piece of evidence, however many steps its words touch (a mum's "I saw the photo you posted" read as
+ * both the images and the threat of sextortion named the script, and its step bonus alerted, on its own). The user's
+ * own account is the exception: it retells steps the other side took elsewhere ("a police officer called me about
+ * money laundering"), so one such message can name the script.
  */
+const MIN_MESSAGES_TO_NAME = 2;
+
 export function leadingScript(scripts: readonly CompiledScript[], seen: ReadonlyArray<ReadonlyMap<number, SeenStep>>): ScriptProgress | undefined {
   let best: ScriptProgress | undefined;
   let bestRank: [number, number] = [0, 0];
   scripts.forEach((script, s) => {
     const steps = seen[s];
     if (!steps || steps.size < script.namedAfter) return;
+    const seenSteps = [...steps.values()];
+    if (new Set(seenSteps.map((step) => step.messageId)).size < MIN_MESSAGES_TO_NAME && !seenSteps.some((step) => step.from === 'self')) return;
     const keys = [...steps.keys()].filter((i) => script.steps[i].key).length;
     if (keys === 0) return;
     const share = steps.size / script.steps.length;

@@ -127,6 +127,18 @@ describe('script progress', () => {
     expect(talk.current.pattern).toBeUndefined();
   });
 
+  it("names a script from steps in two messages, or from the user's own account in one", () => {
+    // One message from the other side, however many steps its words touch, is one piece of evidence.
+    const tracker = new ConversationRiskTracker(undefined, compiled);
+    const accused = tracker.add({ id: '1', from: 'other', text: 'I am a police officer, you are part of a money laundering case' }, [finding('impersonation'), finding('threat')]);
+    expect(accused.pattern).toBeUndefined();
+    const second = tracker.add({ id: '2', from: 'other', text: 'this is a secret investigation, do not tell your parents' }, [finding('secrecy')]);
+    expect(second.pattern?.script).toBe('online-kidnapping');
+    expect(new Set(second.pattern?.steps.map((step) => step.messageId))).toEqual(new Set(['1', '2']));
+    // Its score has the step bonus only once the script is named.
+    expect(second.score - accused.score).toBeGreaterThan(3);
+  });
+
   it('picks the script with the largest share of its steps', () => {
     const seen = compiled.map(() => new Map<number, never>());
     expect(leadingScript(compiled, seen)).toBeUndefined();
