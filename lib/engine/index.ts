@@ -213,14 +213,17 @@ export function createEngine(pack: RulePack, options: EngineOptions = {}, phrase
     return { findings: findings.filter((f) => !disabled.has(f.category) && (!languages || languages.has(f.language))), talk: decision.talk };
   }
 
+  /** The conversation's tracker: scripts, the context model, the user's imported rules never held back by it. */
+  const riskTracker = (other = preset): ConversationRiskTracker => new ConversationRiskTracker(other, scripts, scorer?.context, (f) => isUserRule(f.ruleId));
+
   return {
     preset,
     problems: compiled.problems,
     ruleCount: compiled.rules.length,
     analyze: (text) => analyzeMessage(text, 'other').findings,
-    riskTracker: (other = preset) => new ConversationRiskTracker(other, scripts, scorer?.context, (f) => isUserRule(f.ruleId)),
+    riskTracker,
     conversation() {
-      const tracker = new ConversationRiskTracker(preset, scripts, scorer?.context, (f) => isUserRule(f.ruleId));
+      const tracker = riskTracker();
       let previous: PreviousMessage | undefined;
       let frameLeft = 0;
       return {

@@ -85,6 +85,8 @@ export function stepsInMessage(scripts: readonly CompiledScript[], text: string,
   return found;
 }
 
+const MIN_MESSAGES_TO_NAME = 2;
+
 /**
  * The script a conversation follows, if any: among the scripts with `named_after` steps seen including a key step,
  * seen in at least two messages, the one with most key steps seen (they tell scripts apart: a hotel room is a step of
@@ -94,8 +96,6 @@ export function stepsInMessage(scripts: readonly CompiledScript[], text: string,
  * own account is the exception: it retells steps the other side took elsewhere ("a police officer called me about
  * money laundering"), so one such message can name the script.
  */
-const MIN_MESSAGES_TO_NAME = 2;
-
 export function leadingScript(scripts: readonly CompiledScript[], seen: ReadonlyArray<ReadonlyMap<number, SeenStep>>): ScriptProgress | undefined {
   let best: ScriptProgress | undefined;
   let bestRank: [number, number] = [0, 0];
