@@ -11,9 +11,10 @@ const engine = createEngine(loadBundledRules(), { scorer: loadShippedScorer() })
 
 // One example on the shipped model (the rule itself, in both readings, is tested on decideMessage in scorer.test.ts;
 // the frame is the same for every language). A retrained model may read a borderline line differently: pick a line
-// it reads as talk after a retelling and as the script itself alone.
+// it reads as talk after a retelling and as the script itself alone (the model of 244 writers reads "and they say
+// dont tell ur parents…" as talk even alone).
 const RETELLING = {
-  en: ['the assembly today was about that fake police scam, they call students and say ur a suspect in money laundering', 'and they say dont tell ur parents, go to a hotel alone and keep the camera on'],
+  en: ['the assembly today was about that fake police scam, they call students and say ur a suspect in money laundering', 'and u cant tell ur parents, u go to a hotel alone and keep the camera on'],
 } as const;
 
 describe.each(Object.entries(RETELLING))('a retold school talk (%s)', (_language, [story, continuation]) => {
