@@ -5,7 +5,7 @@
  * whose anchor word occurs in the message. Most messages run no pattern at all.
  */
 import { GrammarContext } from './grammar';
-import { expandedToken, getView, likelyLanguages, normalizeMessage, wordSpanToOriginal, type NormalizedMessage, type ViewName } from './normalize';
+import { expandedToken, getView, languagesOfHints, normalizeMessage, tokenLanguage, wordSpanToOriginal, type NormalizedMessage, type ViewName } from './normalize';
 import { compilePhrase, lazyPhrase, matchWork, NodePacker, NodeUnpacker, PatternError, type CompiledPhrase, type PackedNode } from './patterns';
 import type { Macros, Pattern, Rule, RulePack } from './rule-schema';
 import type { Language } from './taxonomy';
@@ -16,8 +16,8 @@ interface CompiledPattern {
   stamp: number;
   phrase: CompiledPhrase;
   anchors: string[] | null;
-  /** `alsoRequired` as anchor ids: each list needs one of its words in the message (see `TokenEntry.anchorIds`). */
-  alsoRequired: number[][] | null;
+  /** `alsoRequired` as ids of word lists: each needs one of its words in the message (see `TokenEntry.requiredLists`). */
+  alsoRequired: number[] | null;
   rule: CompiledRule;
   view: ViewName;
   language: Language;
@@ -65,10 +65,11 @@ interface ViewIndex {
 const NO_PATTERNS: readonly CompiledPattern[] = [];
 const NO_IDS: readonly number[] = [];
 
-/** Per raw token: the patterns it anchors (in any view) and the ids of the required words it provides. */
+/** Per raw token: the patterns it anchors (in any view), the required word lists it has a word of, its language hint. */
 interface TokenEntry {
   candidates: readonly CompiledPattern[];
-  anchorIds: readonly number[];
+  requiredLists: readonly number[];
+  language: ReturnType<typeof tokenLanguage>;
 }
 const TOKEN_CANDIDATE_CACHE = 50_000;
 
@@ -112,13 +113,9 @@ export function precompilePhrases(pack: RulePack): PrecompiledPhrases {
   return { nodes: packer.table, phrases: out };
 }
 
-/** Whether each list has one id present in the message (`present[id] === stamp`). */
-function allPresent(required: readonly number[][], present: Int32Array, stamp: number): boolean {
-  for (const ids of required) {
-    let found = false;
-    for (let i = 0; i < ids.length && !found; i++) found = present[ids[i]] === stamp;
-    if (!found) return false;
-  }
+/** Whether the message has a word of each of these required lists (`present[list] === stamp`). */
+function allPresent(required: readonly number[], present: Int32Array, stamp: number): boolean {
+  for (let i = 0; i < required.length; i++) if (present[required[i]] !== stamp) return false;
   return true;
 }
 
@@ -148,9 +145,15 @@ export class CompiledRuleSet {
   private readonly indexes = new Map<ViewName, ViewIndex>();
   private readonly alwaysRun: CompiledPattern[] = [];
   private readonly tokens = new Map<string, TokenEntry>();
-  /** Ids of the words (and "stem*" prefixes) that patterns also require, and per id the last message holding it. */
-  private readonly anchorIds = new Map<string, number>();
-  private readonly anchorPrefixes: Array<[stem: string, id: number]> = [];
+  /**
+   * Ids of the word lists patterns also require (`alsoRequired`, by their words), and per id the last message holding
+   * one of its words. Each token marks its lists (cached on the token): a candidate then costs one read per list, not
+   * one per word of it (a macro's list has dozens).
+   */
+  private readonly requiredLists = new Map<string, number>();
+  /** Per word, and per "stem*" prefix, the required lists it is in. */
+  private readonly listsOfWord = new Map<string, number[]>();
+  private readonly listsOfPrefix: Array<[stem: string, list: number]> = [];
   private present = new Int32Array(0);
   private stamp = 0;
   private readonly phrases: Record<string, PrecompiledPhrase>;
@@ -216,7 +219,7 @@ export class CompiledRuleSet {
               message: `pattern "${source}" has no distinctive word, so it runs on every message`,
             });
           }
-          const alsoRequired = phrase.alsoRequired?.map((words) => words.map((word) => this.anchorId(word))) ?? null;
+          const alsoRequired = phrase.alsoRequired?.map((words) => this.requiredList(words)) ?? null;
           patterns.push({ stamp: 0, phrase, anchors: phrase.anchors, alsoRequired, rule: compiled, view, language });
         }
         for (const guard of rule.guards ?? []) {
@@ -280,12 +283,17 @@ export class CompiledRuleSet {
     const message = normalized ?? normalizeMessage(text);
     // Hot path: one cached lookup per raw token says which patterns could match; most messages stop here.
     const stamp = ++this.stamp;
-    if (this.present.length < this.anchorIds.size) this.present = new Int32Array(this.anchorIds.size);
+    if (this.present.length < this.requiredLists.size) this.present = new Int32Array(this.requiredLists.size);
     const present = this.present;
     let candidates: CompiledPattern[] | undefined;
+    // Language hints counted as in `likelyLanguages`, from the same cached entry.
+    let english = 0;
+    let vietnamese = 0;
     for (const token of message.tokens) {
-      const { candidates: list, anchorIds } = this.tokenEntry(token.raw);
-      for (let i = 0; i < anchorIds.length; i++) present[anchorIds[i]] = stamp;
+      const { candidates: list, requiredLists, language } = this.tokenEntry(token.raw);
+      if (language === 1) english++;
+      else if (language === 2) vietnamese++;
+      for (let i = 0; i < requiredLists.length; i++) present[requiredLists[i]] = stamp;
       for (let i = 0; i < list.length; i++) {
         const pattern = list[i];
         if (pattern.stamp === stamp) continue;
@@ -308,7 +316,7 @@ export class CompiledRuleSet {
       }
       candidates = bundled;
     }
-    const context: PieceContext = { message, present, stamp, languages: likelyLanguages(message.tokens), hits: new Map() };
+    const context: PieceContext = { message, present, stamp, languages: languagesOfHints(english, vietnamese), hits: new Map() };
     if (candidates.length) {
       const before = matchWork();
       const finished = this.runPatterns(context, candidates, deadline);
@@ -363,24 +371,32 @@ export class CompiledRuleSet {
     return true;
   }
 
-  /** The id of a word (or "stem*" prefix) some pattern also requires. */
-  private anchorId(word: string): number {
-    let id = this.anchorIds.get(word);
+  /** The id of a list of words (and "stem*" prefixes) one of which some pattern also requires. */
+  private requiredList(words: readonly string[]): number {
+    const key = words.join(' ');
+    let id = this.requiredLists.get(key);
     if (id === undefined) {
-      id = this.anchorIds.size;
-      this.anchorIds.set(word, id);
-      if (word.endsWith('*')) this.anchorPrefixes.push([word.slice(0, -1), id]);
+      id = this.requiredLists.size;
+      this.requiredLists.set(key, id);
+      for (const word of new Set(words)) {
+        if (word.endsWith('*')) this.listsOfPrefix.push([word.slice(0, -1), id]);
+        else {
+          const lists = this.listsOfWord.get(word);
+          if (lists) lists.push(id);
+          else this.listsOfWord.set(word, [id]);
+        }
+      }
     }
     return id;
   }
 
-  /** What this raw token becomes in any view: the patterns it anchors and the required words it provides (cached). */
+  /** What this raw token becomes in any view: the patterns it anchors and the required lists it has a word of (cached). */
   private tokenEntry(raw: string): TokenEntry {
     const cached = this.tokens.get(raw);
     if (cached) return cached;
     const expanded = expandedToken(raw);
     let candidates: CompiledPattern[] | undefined;
-    let anchorIds: number[] | undefined;
+    const requiredLists = new Set<number>();
     for (const [viewName, index] of this.indexes) {
       for (const word of expanded[viewName]) {
         const list = index.byWord.get(word);
@@ -390,12 +406,11 @@ export class CompiledRuleSet {
     }
     for (const view of [expanded.en, expanded.vi, expanded.viAccented]) {
       for (const word of view) {
-        const id = this.anchorIds.get(word);
-        if (id !== undefined) (anchorIds ??= []).push(id);
-        for (const [stem, prefixId] of this.anchorPrefixes) if (word.startsWith(stem)) (anchorIds ??= []).push(prefixId);
+        this.listsOfWord.get(word)?.forEach((id) => requiredLists.add(id));
+        for (const [stem, id] of this.listsOfPrefix) if (word.startsWith(stem)) requiredLists.add(id);
       }
     }
-    const entry: TokenEntry = { candidates: candidates ?? NO_PATTERNS, anchorIds: anchorIds ?? NO_IDS };
+    const entry: TokenEntry = { candidates: candidates ?? NO_PATTERNS, requiredLists: requiredLists.size ? [...requiredLists] : NO_IDS, language: tokenLanguage(raw) };
     if (this.tokens.size >= TOKEN_CANDIDATE_CACHE) this.tokens.clear();
     this.tokens.set(raw, entry);
     return entry;

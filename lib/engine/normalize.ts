@@ -643,6 +643,11 @@ export function likelyLanguages(tokens: readonly RawToken[]): { en: boolean; vi:
     if (hint === 1) en++;
     else if (hint === 2) vi++;
   }
+  return languagesOfHints(en, vi);
+}
+
+/** `likelyLanguages` from the number of English and of Vietnamese hints among a message's tokens. */
+export function languagesOfHints(en: number, vi: number): { en: boolean; vi: boolean } {
   if (en >= 2 && vi === 0) return { en: true, vi: false };
   if (vi >= 2 && en === 0) return { en: false, vi: true };
   return { en: true, vi: true };
