@@ -45,7 +45,7 @@ export const IMPORT_COST_SAMPLE: readonly string[] = [
 
 /**
  * Most matching work imported rules may do on `IMPORT_COST_SAMPLE` (`matchWork` units), as a multiple of what all
- * bundled rules do there (6,710 units in December 2026), and at least `MIN_IMPORT_WORK`. Rules that work more would
+ * bundled rules do there (3,784 units in December 2026), and at least `MIN_IMPORT_WORK`. Rules that work more would
  * slow every chat down, and at run time they would run out of their time budget and be cut short
  * (lib/engine/matcher.ts). A pattern anchored on a word ordinary chat seldom uses costs nothing here; one anchored
  * on "you" without gaps costs a few hundred.
